@@ -3,7 +3,9 @@
 Corpus: Debian `fortunes` quotations joined with `<|endoftext|>` (bench/corpus.py), whole (~12.5 MB) and a 5 MB prefix;
 vocab 10,000 and 32,000. Each run is its own subprocess, ours and HF alternate, both get the same cores (our
 `num_workers`, HF's `RAYON_NUM_THREADS`). Wall time is measured around the subprocess (imports included for both);
-peak RSS is the peak of the summed RSS of the subprocess and its children, sampled every 10 ms. The table shows the best
+CPU time is user + system of the subprocess and its workers (from `wait4`), which other load on a shared machine
+disturbs much less than wall time; peak RSS is the peak of the summed RSS of the subprocess and its children, sampled
+every 10 ms. The table shows the best
 of `--repeats` runs and the ratios ours / HF (below 1 = ours faster / smaller), plus our pre-tokenization rate per core
 and our merge-phase time. The machine is shared: the load average is printed before and after.
 
@@ -48,18 +50,21 @@ def tree_rss(proc):
     return total
 
 def run(script, path, vocab_size, cores):
-    "Run one training in a subprocess; return wall seconds, peak tree RSS in MB, and what it printed"
+    "Run one training in a subprocess; return wall s, CPU s (user+sys, children included), peak tree RSS MB, its output"
     env = dict(os.environ, RAYON_NUM_THREADS=str(cores), TOKENIZERS_PARALLELISM="true")
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-c", script, str(path), str(vocab_size), str(cores)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     ps, peak = psutil.Process(p.pid), 0
-    while p.poll() is None:
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)  # wait4: this child's rusage, its reaped workers included
+        if pid: break
         peak = max(peak, tree_rss(ps)); time.sleep(0.01)
     wall = time.perf_counter() - t0
-    out, err = p.communicate()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    out, err = p.stdout.read(), p.stderr.read()
     if p.returncode: raise RuntimeError(f"run failed ({p.returncode}):\n{err}")
-    return wall, peak / 2**20, json.loads(out.strip().splitlines()[-1])
+    return wall, ru.ru_utime + ru.ru_stime, peak / 2**20, json.loads(out.strip().splitlines()[-1])
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -81,17 +86,18 @@ def main():
                 order = [("ours", OURS), ("hf", HF)] if i % 2 == 0 else [("hf", HF), ("ours", OURS)]
                 for name, script in order:
                     res[name].append(run(script, path, V, a.cores))
-                    w, m, info = res[name][-1]
-                    print(f"  {size:>4} V={V:<6} {name:<4} {w:6.2f} s {m:7.0f} MB  {info}", flush=True)
-            best = {k: min(r, key=lambda x: x[0]) for k, r in res.items()}
-            (ow, om, oi), (hw, hm, _) = best["ours"], best["hf"]
-            rows.append((f"{mb:.1f} MB", V, ow, hw, ow / hw, min(r[1] for r in res["ours"]), min(r[1] for r in res["hf"]),
-                         min(r[1] for r in res["ours"]) / min(r[1] for r in res["hf"]),
+                    w, c, m, info = res[name][-1]
+                    print(f"  {size:>4} V={V:<6} {name:<4} wall {w:6.2f} s  cpu {c:6.2f} s  {m:5.0f} MB  load {os.getloadavg()[0]:.1f}  {info}", flush=True)
+            best = lambda k, j: min(r[j] for r in res[k])
+            oi = min(res["ours"], key=lambda r: r[0])[3]
+            rows.append((f"{mb:.1f} MB", V, best("ours", 0), best("hf", 0), best("ours", 1), best("hf", 1), best("ours", 2), best("hf", 2),
                          mb / oi["pretokenize_s"] / a.cores, oi["pretokenize_s"], oi["merge_s"]))
     print(f"uptime after: {os.getloadavg()}")
-    hdr = ("corpus", "vocab", "ours s", "HF s", "time ratio", "ours MB", "HF MB", "RSS ratio", "pretok MB/s/core", "pretok s", "merge s")
+    hdr = ("corpus", "vocab", "wall ours s", "wall HF s", "wall ratio", "CPU ours s", "CPU HF s", "CPU ratio",
+           "RSS ours MB", "RSS HF MB", "RSS ratio", "pretok MB/s/core", "pretok s", "merge s")
     print("\n| " + " | ".join(hdr) + " |\n|" + "---|" * len(hdr))
-    for r in rows:
-        print(f"| {r[0]} | {r[1]:,} | {r[2]:.2f} | {r[3]:.2f} | {r[4]:.2f}x | {r[5]:.0f} | {r[6]:.0f} | {r[7]:.2f}x | {r[8]:.2f} | {r[9]:.2f} | {r[10]:.2f} |")
+    for c, V, ow, hw, oc, hc, om, hm, rate, pt, ms in rows:
+        print(f"| {c} | {V:,} | {ow:.2f} | {hw:.2f} | {ow / hw:.2f}x | {oc:.2f} | {hc:.2f} | {oc / hc:.2f}x | {om:.0f} | {hm:.0f} | {om / hm:.2f}x "
+              f"| {rate:.2f} | {pt:.2f} | {ms:.2f} |")
 
 if __name__ == "__main__": main()
