@@ -9,7 +9,7 @@ The cached and HF runs must produce the same tokens (asserted); the uncached run
 """
 import argparse, os, subprocess, tempfile, time
 import torch
-from llm_scratch.model import ModelConfig, TransformerLM, to_hf_llama
+from llm_scratch.model import ModelConfig, TransformerLM, hf_llama_config, hf_state_dict, to_hf_llama
 from llm_scratch.sampling import generate_ids
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -17,6 +17,7 @@ p.add_argument('--new_tokens', type=int, default=256)
 p.add_argument('--repeats', type=int, default=3)
 p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch default)')
 p.add_argument('--small', action='store_true', help='d_model 128, 2 layers: a quick check')
+p.add_argument('--device', default='cpu', help='cpu (the target of the issue) or cuda')
 args = p.parse_args()
 if args.threads: torch.set_num_threads(args.threads)
 
@@ -27,8 +28,13 @@ if args.small: cfg = ModelConfig(vocab_size=10000, context_length=256, d_model=1
 torch.manual_seed(0)
 model = TransformerLM.from_config(cfg).eval()
 work = tempfile.mkdtemp(dir=os.path.join(os.path.dirname(__file__), '_work') if os.path.isdir(os.path.join(os.path.dirname(__file__), '_work')) else None)
-to_hf_llama(model, work)
-hf = LlamaForCausalLM.from_pretrained(work, torch_dtype=torch.float32).eval()
+try:
+    to_hf_llama(model, work)
+    hf, how = LlamaForCausalLM.from_pretrained(work, torch_dtype=torch.float32).eval(), 'to_hf_llama + from_pretrained'
+except AttributeError as e:   # to_hf_llama's safetensors import bug (reported); the same config and weights, in memory
+    hf = LlamaForCausalLM(hf_llama_config(model)).eval()
+    hf.load_state_dict(hf_state_dict(model)); how = f'hf_llama_config + hf_state_dict (to_hf_llama failed: {e})'
+model, hf = model.to(args.device), hf.to(args.device)
 hf.generation_config.eos_token_id = None
 hf.generation_config.pad_token_id = 0
 prompt = [[int(torch.randint(cfg.vocab_size, ()))]]
@@ -37,7 +43,7 @@ N = args.new_tokens
 def ours(use_cache): return generate_ids(model, prompt, N, temperature=0, use_cache=use_cache, eos_id=None)[0]
 def theirs():
     with torch.inference_mode():
-        out = hf.generate(torch.tensor(prompt), max_new_tokens=N, min_new_tokens=N, do_sample=False, use_cache=True)
+        out = hf.generate(torch.tensor(prompt, device=args.device), max_new_tokens=N, min_new_tokens=N, do_sample=False, use_cache=True)
     return out[0, 1:].tolist()
 
 runs = {'ours, KV cache': lambda: ours(True), 'ours, no cache': lambda: ours(False), 'transformers generate': theirs}
@@ -52,7 +58,8 @@ assert toks['ours, KV cache'] == toks['ours, no cache'], 'cached and uncached gr
 same = toks['ours, KV cache'] == toks['transformers generate']
 first_diff = next((i for i, (a, b) in enumerate(zip(toks['ours, KV cache'], toks['transformers generate'])) if a != b), None)
 print(f"model: d_model {cfg.d_model}, {cfg.num_layers} layers, {cfg.num_heads} heads, d_ff {cfg.d_ff}, vocab {cfg.vocab_size}, "
-      f"context {cfg.context_length}; {model.num_params():,} params; torch threads {torch.get_num_threads()}")
+      f"context {cfg.context_length}; {model.num_params():,} params; device {args.device}; torch threads {torch.get_num_threads()}")
+print(f"HF model from: {how}")
 print(f"greedy, 1-token prompt, {N} new tokens, best of {args.repeats}; same tokens as transformers: {same}"
       + ('' if same else f' (first difference at step {first_diff})'))
 print(f"{'run':<24}{'seconds':>10}{'tokens/s':>12}")
