@@ -6,8 +6,8 @@ vocab 10,000 and 32,000. Each run is its own subprocess, ours and HF alternate, 
 CPU time is user + system of the subprocess and its workers (from `wait4`), which other load on a shared machine
 disturbs much less than wall time; peak RSS is the peak of the summed RSS of the subprocess and its children, sampled
 every 10 ms. The table shows the best
-of `--repeats` runs and the ratios ours / HF (below 1 = ours faster / smaller), plus our pre-tokenization rate per core
-and our merge-phase time. The machine is shared: the load average is printed before and after.
+of `--repeats` runs and the ratios ours / HF (below 1 = ours faster / smaller), plus our pre-tokenization rate per
+CPU-second (= MB/s on one core; worker CPU time, so load on the machine hardly changes it) and our merge-phase time. The machine is shared: the load average is printed before and after.
 
     python bench/bpe_train.py [--repeats 2] [--cores 2] [--vocab 10000 32000] [--sizes full 5mb]
 """
@@ -91,13 +91,13 @@ def main():
             best = lambda k, j: min(r[j] for r in res[k])
             oi = min(res["ours"], key=lambda r: r[0])[3]
             rows.append((f"{mb:.1f} MB", V, best("ours", 0), best("hf", 0), best("ours", 1), best("hf", 1), best("ours", 2), best("hf", 2),
-                         mb / oi["pretokenize_s"] / a.cores, oi["pretokenize_s"], oi["merge_s"]))
+                         mb / oi["pretokenize_cpu_s"], oi["pretokenize_s"], oi["merge_s"], oi["merge_cpu_s"]))
     print(f"uptime after: {os.getloadavg()}")
     hdr = ("corpus", "vocab", "wall ours s", "wall HF s", "wall ratio", "CPU ours s", "CPU HF s", "CPU ratio",
-           "RSS ours MB", "RSS HF MB", "RSS ratio", "pretok MB/s/core", "pretok s", "merge s")
+           "RSS ours MB", "RSS HF MB", "RSS ratio", "pretok MB/CPU-s", "pretok wall s", "merge wall s", "merge CPU s")
     print("\n| " + " | ".join(hdr) + " |\n|" + "---|" * len(hdr))
-    for c, V, ow, hw, oc, hc, om, hm, rate, pt, ms in rows:
+    for c, V, ow, hw, oc, hc, om, hm, rate, pt, ms, mc in rows:
         print(f"| {c} | {V:,} | {ow:.2f} | {hw:.2f} | {ow / hw:.2f}x | {oc:.2f} | {hc:.2f} | {oc / hc:.2f}x | {om:.0f} | {hm:.0f} | {om / hm:.2f}x "
-              f"| {rate:.2f} | {pt:.2f} | {ms:.2f} |")
+              f"| {rate:.1f} | {pt:.2f} | {ms:.2f} | {mc:.2f} |")
 
 if __name__ == "__main__": main()
