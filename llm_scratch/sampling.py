@@ -7,7 +7,7 @@ __all__ = ['top_k_mask', 'top_p_mask', 'filter_logits', 'sample_next', 'TextStre
            'generate_stream', 'generate', 'load_model_and_tokenizer', 'perplexity', 'SamplerWidget', 'generate_cli',
            'eval_cli']
 
-# %% ../nbs/07_sampling.ipynb #7e941480
+# %% ../nbs/07_sampling.ipynb #772610fe
 import codecs, math, numbers, sys, threading, warnings
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,7 +21,7 @@ from torch import Tensor
 from .model import load_model
 from .tokenizer import Tokenizer
 
-# %% ../nbs/07_sampling.ipynb #435a3b22
+# %% ../nbs/07_sampling.ipynb #a3943fb3
 def _check_sampling(temperature, top_k, top_p):
     "Raise a `ValueError` naming the bad sampling argument"
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (0 <= temperature < math.inf):
@@ -31,7 +31,7 @@ def _check_sampling(temperature, top_k, top_p):
     if top_p is not None and (isinstance(top_p, bool) or not isinstance(top_p, numbers.Real) or not 0 < top_p <= 1):
         raise ValueError(f"top_p must be in (0, 1] (1 or None = off), got {top_p!r}")
 
-# %% ../nbs/07_sampling.ipynb #14cd2d31
+# %% ../nbs/07_sampling.ipynb #b9929a68
 def top_k_mask(logits: Tensor, # (..., V) scores
                k: int, # how many tokens to keep per row
               ) -> Tensor: # bool (..., V): True for the `k` highest (ties: lower id first)
@@ -39,7 +39,7 @@ def top_k_mask(logits: Tensor, # (..., V) scores
     order = torch.sort(logits, dim=-1, descending=True, stable=True).indices  # (..., V) ids, best first
     return torch.zeros_like(logits, dtype=torch.bool).scatter_(-1, order[..., :k], True)
 
-# %% ../nbs/07_sampling.ipynb #0fd28faa
+# %% ../nbs/07_sampling.ipynb #b3ae0c07
 def top_p_mask(logits: Tensor, # (..., V) scores
                p: float, # probability mass to reach, in (0, 1]
               ) -> Tensor: # bool (..., V): True for the nucleus
@@ -51,7 +51,7 @@ def top_p_mask(logits: Tensor, # (..., V) scores
     keep[..., 0] = True                                                   # the most likely token, always
     return torch.zeros_like(keep).scatter_(-1, order, keep)
 
-# %% ../nbs/07_sampling.ipynb #57d129cc
+# %% ../nbs/07_sampling.ipynb #043b2074
 def filter_logits(logits: Tensor, # (..., V) next-token scores
                   temperature: float=1.0, # divide by this; 0 = keep only the argmax
                   top_k: int|None=None, # keep the k highest (0 / None = off)
@@ -65,7 +65,7 @@ def filter_logits(logits: Tensor, # (..., V) next-token scores
     if top_p is not None and top_p < 1: logits = logits.masked_fill(~top_p_mask(logits, top_p), -math.inf)
     return logits
 
-# %% ../nbs/07_sampling.ipynb #6670b413
+# %% ../nbs/07_sampling.ipynb #ac1d94e6
 def sample_next(logits: Tensor, # (B, V) next-token scores
                 temperature: float=1.0, # 0 = greedy (argmax, lowest id on ties)
                 top_k: int|None=None, # keep the k highest (0 / None = off)
@@ -78,7 +78,7 @@ def sample_next(logits: Tensor, # (B, V) next-token scores
     if not isinstance(generator, (list, tuple)): return torch.multinomial(probs, 1, generator=generator)[:, 0]
     return torch.cat([torch.multinomial(p, 1, generator=g) for p, g in zip(probs, generator)])
 
-# %% ../nbs/07_sampling.ipynb #7ce5e06b
+# %% ../nbs/07_sampling.ipynb #32e735e2
 class TextStream:
     "Incremental token ids -> text, holding back incomplete UTF-8 sequences"
     def __init__(self, tokenizer): # a `Tokenizer` (its `vocab` maps id -> bytes)
@@ -89,7 +89,7 @@ class TextStream:
     def flush(self) -> str: # whatever is left, an unfinished sequence as U+FFFD
         return self.decoder.decode(b'', final=True)
 
-# %% ../nbs/07_sampling.ipynb #7492181c
+# %% ../nbs/07_sampling.ipynb #3e1b7274
 @torch.inference_mode()
 def decode_loop(model, # a `TransformerLM`: `.config.context_length`, `.make_kv_cache`, `model(ids, kv_cache=)`
                 ids: Tensor, # (B, P) prompt ids
@@ -110,7 +110,7 @@ def decode_loop(model, # a `TransformerLM`: `.config.context_length`, `.make_kv_
         yield nxt, logits
         ids, new = torch.cat([ids, nxt[:, None]], 1), nxt[:, None]   # (B, T) -> (B, T+1)
 
-# %% ../nbs/07_sampling.ipynb #93ce057b
+# %% ../nbs/07_sampling.ipynb #bb75412e
 def _check_generation(max_new_tokens, temperature, top_k, top_p):
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, numbers.Integral) or max_new_tokens <= 0:
         raise ValueError(f"max_new_tokens must be a positive int, got {max_new_tokens!r}")
@@ -126,29 +126,32 @@ def _generators(seed, n, device) -> list: # one generator per row: row i seeded 
     for i, g in enumerate(gens): g.manual_seed(seed + i) if seed is not None else g.seed()
     return gens
 
-# %% ../nbs/07_sampling.ipynb #c5b7f0bb
+# %% ../nbs/07_sampling.ipynb #f2c6ac8c
 def _as_prompts(prompt, tokenizer, model) -> tuple[list[list[int]], bool]: # (id lists, was it a list of prompts?)
     "Encode one prompt or a list of prompts (str or ids) into checked lists of ids"
     if isinstance(prompt, Tensor): prompt = prompt.tolist()
-    single = isinstance(prompt, str) or (isinstance(prompt, (list, tuple)) and all(isinstance(i, int) for i in prompt))
+    single = isinstance(prompt, str) or (isinstance(prompt, (list, tuple)) and all(isinstance(i, numbers.Integral) for i in prompt))
     rows = [prompt] if single else list(prompt) if isinstance(prompt, (list, tuple)) else None
     if not rows or not all(isinstance(r, (str, list, tuple)) for r in rows):
         raise ValueError(f"prompt must be a str, a list of token ids, or a non-empty list of those; got {prompt!r}")
     ids = [tokenizer.encode(r) if isinstance(r, str) else list(r) for r in rows]
+    if not all(isinstance(t, numbers.Integral) and not isinstance(t, bool) for r in ids for t in r):
+        raise ValueError(f"prompt ids must be ints, got {prompt!r}")
+    ids = [[int(t) for t in r] for r in ids]
     V = model.config.vocab_size
     for i, r in enumerate(ids):
         if not r: raise ValueError(f"prompt {rows[i]!r} is empty: give at least one token (e.g. '<|endoftext|>')")
-        if not all(isinstance(t, int) and 0 <= t < V for t in r): raise ValueError(f"prompt ids must be ints in [0, {V}), got {r!r}")
+        if not all(0 <= t < V for t in r): raise ValueError(f"prompt ids must be ints in [0, {V}), got {r!r}")
     return ids, not single
 
-# %% ../nbs/07_sampling.ipynb #27de5406
+# %% ../nbs/07_sampling.ipynb #c5e8bdbb
 def _fit_context(ids: list[int], C: int) -> list[int]:
     if len(ids) > C: warnings.warn(f"the prompt has {len(ids)} tokens, more than context_length={C}: keeping the last {C}")
     return ids[-C:]
 
 def _device(model): return next(model.parameters()).device
 
-# %% ../nbs/07_sampling.ipynb #a023cc37
+# %% ../nbs/07_sampling.ipynb #b537a206
 def generate_ids(model, # a `TransformerLM`
                  prompts: list[list[int]], # prompt ids, one list per prompt
                  max_new_tokens: int=256, # most new tokens per prompt
@@ -161,6 +164,7 @@ def generate_ids(model, # a `TransformerLM`
                 ) -> list[list[int]]: # the new ids of each prompt
     "Generate token ids for each prompt; prompts of equal length run as one batch"
     _check_generation(max_new_tokens, temperature, top_k, top_p)
+    if not prompts or not all(len(p) for p in prompts): raise ValueError(f"prompts must be non-empty lists of ids, got {prompts!r}")
     C, dev = model.config.context_length, _device(model)
     prompts = [_fit_context(list(p), C) for p in prompts]
     out, gens = [[] for _ in prompts], _generators(seed, len(prompts), dev)
@@ -175,7 +179,7 @@ def generate_ids(model, # a `TransformerLM`
             if not live: break
     return out
 
-# %% ../nbs/07_sampling.ipynb #82c64dde
+# %% ../nbs/07_sampling.ipynb #4c94f515
 def generate_stream(model, # a `TransformerLM`
                     tokenizer, # its `Tokenizer`
                     prompt: str|list[int], # one prompt: text or token ids
@@ -202,7 +206,7 @@ def generate_stream(model, # a `TransformerLM`
         if s := text.flush(): yield s
     return _pieces()
 
-# %% ../nbs/07_sampling.ipynb #11da3339
+# %% ../nbs/07_sampling.ipynb #570d69bf
 def generate(model, # a `TransformerLM`
              tokenizer, # its `Tokenizer`
              prompt: str|list, # text or ids, or a list of prompts
@@ -222,7 +226,7 @@ def generate(model, # a `TransformerLM`
     eos = tokenizer.special_tokens.get('<|endoftext|>') if stop_at_eos else None
     return [tokenizer.decode(n) for n in generate_ids(model, prompts, *args, eos_id=eos)]
 
-# %% ../nbs/07_sampling.ipynb #3c463f5b
+# %% ../nbs/07_sampling.ipynb #4d6429e3
 def _tokenizer_entry(path: Path) -> dict:
     ckpt = torch.load(path, map_location='cpu', weights_only=True, mmap=True)   # mmap: the weights are not read
     return ckpt.get('tokenizer') or {}
@@ -231,7 +235,7 @@ def _resolve(p, base: Path) -> Path|None:
     if p is None: return None
     return Path(p) if Path(p).exists() or Path(p).is_absolute() else base / p
 
-# %% ../nbs/07_sampling.ipynb #ad18ed68
+# %% ../nbs/07_sampling.ipynb #30ce5d1c
 def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model', 'model_config', optional 'tokenizer')
                              vocab_path: str|Path|None=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
                              merges_path: str|Path|None=None, # merges.txt (default: the checkpoint's)
@@ -254,7 +258,7 @@ def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model
     _check_vocab(model, tokenizer)
     return model, tokenizer
 
-# %% ../nbs/07_sampling.ipynb #a8159acc
+# %% ../nbs/07_sampling.ipynb #79956520
 def _windows(n: int, C: int, stride: int) -> list[tuple[int, int, int]]: # (start, length, number of new targets at the end)
     out, scored, s = [], 0, 0                                   # targets ids[1 .. scored] are done
     while scored < n - 1:
@@ -262,7 +266,7 @@ def _windows(n: int, C: int, stride: int) -> list[tuple[int, int, int]]: # (star
         out.append((s, L, s + L - scored)); scored, s = s + L, s + stride
     return out
 
-# %% ../nbs/07_sampling.ipynb #2fe6586c
+# %% ../nbs/07_sampling.ipynb #74032a41
 @torch.inference_mode()
 def perplexity(model, # a `TransformerLM`
                ids: list[int]|Tensor, # the text's token ids
@@ -286,12 +290,12 @@ def perplexity(model, # a `TransformerLM`
             nll -= sum(lp[j, L - k:].sum().item() for j, k in enumerate(new))
     return math.exp(nll / (len(ids) - 1))
 
-# %% ../nbs/07_sampling.ipynb #208baf53
+# %% ../nbs/07_sampling.ipynb #fe166e55
 def _find_checkpoints(checkpoints) -> list[str]:
     paths = [checkpoints] if isinstance(checkpoints, (str, Path)) else list(checkpoints)
     return [str(f) for p in map(Path, paths) for f in (sorted(p.glob('*.pt')) if p.is_dir() else [p])]
 
-# %% ../nbs/07_sampling.ipynb #c6f4410c
+# %% ../nbs/07_sampling.ipynb #c7b28ab7
 class SamplerWidget:
     "Jupyter sampler: prompt, sampling sliders, checkpoint picker, Generate/Stop, text streaming into an `Output`"
     def __init__(self, model=None, # a model to sample from (listed as '(given model)')
@@ -317,7 +321,7 @@ class SamplerWidget:
                            self.output])
     def _repr_mimebundle_(self, **kwargs): return self.box._repr_mimebundle_(**kwargs)
 
-# %% ../nbs/07_sampling.ipynb #d1df086a
+# %% ../nbs/07_sampling.ipynb #2c1cab61
 @patch
 def _model_and_tokenizer(self: SamplerWidget):
     key = self.checkpoint.value
@@ -328,7 +332,7 @@ def _model_and_tokenizer(self: SamplerWidget):
 @patch
 def _show(self: SamplerWidget, text: str): self.output.outputs = ({'output_type': 'stream', 'name': 'stdout', 'text': text},)
 
-# %% ../nbs/07_sampling.ipynb #6dfddeca
+# %% ../nbs/07_sampling.ipynb #59d23291
 @patch
 def _run(self: SamplerWidget):
     try:
@@ -356,7 +360,7 @@ def on_stop(self: SamplerWidget, _=None):
     "Stop button: end the current run after its next piece"
     self._stop.set()
 
-# %% ../nbs/07_sampling.ipynb #408de635
+# %% ../nbs/07_sampling.ipynb #1d1b0e65
 @call_parse
 def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'model_config'
                  prompt: str='', # text to continue (with --interactive: read one prompt per line from stdin)
@@ -381,7 +385,7 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
         for piece in generate_stream(model, tokenizer, p, **args): print(piece, end='', flush=True)
         print(flush=True)
 
-# %% ../nbs/07_sampling.ipynb #0932413a
+# %% ../nbs/07_sampling.ipynb #f4f12b9d
 @call_parse
 def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'model_config'
              text_file: str, # UTF-8 text to score
