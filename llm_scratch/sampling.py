@@ -7,7 +7,7 @@ __all__ = ['top_k_mask', 'top_p_mask', 'filter_logits', 'sample_next', 'TextStre
            'generate_stream', 'generate', 'load_model_and_tokenizer', 'perplexity', 'SamplerWidget', 'generate_cli',
            'eval_cli']
 
-# %% ../nbs/07_sampling.ipynb #772610fe
+# %% ../nbs/07_sampling.ipynb #12341c3f
 import codecs, math, numbers, sys, threading, warnings
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,7 +21,7 @@ from torch import Tensor
 from .model import load_model
 from .tokenizer import Tokenizer
 
-# %% ../nbs/07_sampling.ipynb #a3943fb3
+# %% ../nbs/07_sampling.ipynb #c580204f
 def _check_sampling(temperature, top_k, top_p):
     "Raise a `ValueError` naming the bad sampling argument"
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (0 <= temperature < math.inf):
@@ -31,7 +31,7 @@ def _check_sampling(temperature, top_k, top_p):
     if top_p is not None and (isinstance(top_p, bool) or not isinstance(top_p, numbers.Real) or not 0 < top_p <= 1):
         raise ValueError(f"top_p must be in (0, 1] (1 or None = off), got {top_p!r}")
 
-# %% ../nbs/07_sampling.ipynb #b9929a68
+# %% ../nbs/07_sampling.ipynb #0c42329a
 def top_k_mask(logits: Tensor, # (..., V) scores
                k: int, # how many tokens to keep per row
               ) -> Tensor: # bool (..., V): True for the `k` highest (ties: lower id first)
@@ -39,7 +39,7 @@ def top_k_mask(logits: Tensor, # (..., V) scores
     order = torch.sort(logits, dim=-1, descending=True, stable=True).indices  # (..., V) ids, best first
     return torch.zeros_like(logits, dtype=torch.bool).scatter_(-1, order[..., :k], True)
 
-# %% ../nbs/07_sampling.ipynb #b3ae0c07
+# %% ../nbs/07_sampling.ipynb #cbeae65b
 def top_p_mask(logits: Tensor, # (..., V) scores
                p: float, # probability mass to reach, in (0, 1]
               ) -> Tensor: # bool (..., V): True for the nucleus
@@ -51,7 +51,7 @@ def top_p_mask(logits: Tensor, # (..., V) scores
     keep[..., 0] = True                                                   # the most likely token, always
     return torch.zeros_like(keep).scatter_(-1, order, keep)
 
-# %% ../nbs/07_sampling.ipynb #043b2074
+# %% ../nbs/07_sampling.ipynb #ccec2be6
 def filter_logits(logits: Tensor, # (..., V) next-token scores
                   temperature: float=1.0, # divide by this; 0 = keep only the argmax
                   top_k: int|None=None, # keep the k highest (0 / None = off)
@@ -65,7 +65,7 @@ def filter_logits(logits: Tensor, # (..., V) next-token scores
     if top_p is not None and top_p < 1: logits = logits.masked_fill(~top_p_mask(logits, top_p), -math.inf)
     return logits
 
-# %% ../nbs/07_sampling.ipynb #ac1d94e6
+# %% ../nbs/07_sampling.ipynb #8f4c5d9d
 def sample_next(logits: Tensor, # (B, V) next-token scores
                 temperature: float=1.0, # 0 = greedy (argmax, lowest id on ties)
                 top_k: int|None=None, # keep the k highest (0 / None = off)
@@ -78,7 +78,7 @@ def sample_next(logits: Tensor, # (B, V) next-token scores
     if not isinstance(generator, (list, tuple)): return torch.multinomial(probs, 1, generator=generator)[:, 0]
     return torch.cat([torch.multinomial(p, 1, generator=g) for p, g in zip(probs, generator)])
 
-# %% ../nbs/07_sampling.ipynb #32e735e2
+# %% ../nbs/07_sampling.ipynb #623fe35a
 class TextStream:
     "Incremental token ids -> text, holding back incomplete UTF-8 sequences"
     def __init__(self, tokenizer): # a `Tokenizer` (its `vocab` maps id -> bytes)
@@ -89,7 +89,7 @@ class TextStream:
     def flush(self) -> str: # whatever is left, an unfinished sequence as U+FFFD
         return self.decoder.decode(b'', final=True)
 
-# %% ../nbs/07_sampling.ipynb #3e1b7274
+# %% ../nbs/07_sampling.ipynb #113144ac
 @torch.inference_mode()
 def decode_loop(model, # a `TransformerLM`: `.config.context_length`, `.make_kv_cache`, `model(ids, kv_cache=)`
                 ids: Tensor, # (B, P) prompt ids
@@ -110,7 +110,7 @@ def decode_loop(model, # a `TransformerLM`: `.config.context_length`, `.make_kv_
         yield nxt, logits
         ids, new = torch.cat([ids, nxt[:, None]], 1), nxt[:, None]   # (B, T) -> (B, T+1)
 
-# %% ../nbs/07_sampling.ipynb #bb75412e
+# %% ../nbs/07_sampling.ipynb #86c4704c
 def _check_generation(max_new_tokens, temperature, top_k, top_p):
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, numbers.Integral) or max_new_tokens <= 0:
         raise ValueError(f"max_new_tokens must be a positive int, got {max_new_tokens!r}")
@@ -126,7 +126,7 @@ def _generators(seed, n, device) -> list: # one generator per row: row i seeded 
     for i, g in enumerate(gens): g.manual_seed(seed + i) if seed is not None else g.seed()
     return gens
 
-# %% ../nbs/07_sampling.ipynb #f2c6ac8c
+# %% ../nbs/07_sampling.ipynb #a14bbf4c
 def _as_prompts(prompt, tokenizer, model) -> tuple[list[list[int]], bool]: # (id lists, was it a list of prompts?)
     "Encode one prompt or a list of prompts (str or ids) into checked lists of ids"
     if isinstance(prompt, Tensor): prompt = prompt.tolist()
@@ -144,14 +144,14 @@ def _as_prompts(prompt, tokenizer, model) -> tuple[list[list[int]], bool]: # (id
         if not all(0 <= t < V for t in r): raise ValueError(f"prompt ids must be ints in [0, {V}), got {r!r}")
     return ids, not single
 
-# %% ../nbs/07_sampling.ipynb #c5e8bdbb
+# %% ../nbs/07_sampling.ipynb #4ddebf4d
 def _fit_context(ids: list[int], C: int) -> list[int]:
     if len(ids) > C: warnings.warn(f"the prompt has {len(ids)} tokens, more than context_length={C}: keeping the last {C}")
     return ids[-C:]
 
 def _device(model): return next(model.parameters()).device
 
-# %% ../nbs/07_sampling.ipynb #b537a206
+# %% ../nbs/07_sampling.ipynb #47b36d24
 def generate_ids(model, # a `TransformerLM`
                  prompts: list[list[int]], # prompt ids, one list per prompt
                  max_new_tokens: int=256, # most new tokens per prompt
@@ -179,7 +179,7 @@ def generate_ids(model, # a `TransformerLM`
             if not live: break
     return out
 
-# %% ../nbs/07_sampling.ipynb #4c94f515
+# %% ../nbs/07_sampling.ipynb #76226d3f
 def generate_stream(model, # a `TransformerLM`
                     tokenizer, # its `Tokenizer`
                     prompt: str|list[int], # one prompt: text or token ids
@@ -206,7 +206,7 @@ def generate_stream(model, # a `TransformerLM`
         if s := text.flush(): yield s
     return _pieces()
 
-# %% ../nbs/07_sampling.ipynb #570d69bf
+# %% ../nbs/07_sampling.ipynb #107abe70
 def generate(model, # a `TransformerLM`
              tokenizer, # its `Tokenizer`
              prompt: str|list, # text or ids, or a list of prompts
@@ -226,7 +226,7 @@ def generate(model, # a `TransformerLM`
     eos = tokenizer.special_tokens.get('<|endoftext|>') if stop_at_eos else None
     return [tokenizer.decode(n) for n in generate_ids(model, prompts, *args, eos_id=eos)]
 
-# %% ../nbs/07_sampling.ipynb #4d6429e3
+# %% ../nbs/07_sampling.ipynb #8ab8230f
 def _tokenizer_entry(path: Path) -> dict:
     ckpt = torch.load(path, map_location='cpu', weights_only=True, mmap=True)   # mmap: the weights are not read
     return ckpt.get('tokenizer') or {}
@@ -235,7 +235,7 @@ def _resolve(p, base: Path) -> Path|None:
     if p is None: return None
     return Path(p) if Path(p).exists() or Path(p).is_absolute() else base / p
 
-# %% ../nbs/07_sampling.ipynb #30ce5d1c
+# %% ../nbs/07_sampling.ipynb #e312b9b0
 def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model', 'model_config', optional 'tokenizer')
                              vocab_path: str|Path|None=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
                              merges_path: str|Path|None=None, # merges.txt (default: the checkpoint's)
@@ -258,7 +258,7 @@ def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model
     _check_vocab(model, tokenizer)
     return model, tokenizer
 
-# %% ../nbs/07_sampling.ipynb #79956520
+# %% ../nbs/07_sampling.ipynb #89086f4e
 def _windows(n: int, C: int, stride: int) -> list[tuple[int, int, int]]: # (start, length, number of new targets at the end)
     out, scored, s = [], 0, 0                                   # targets ids[1 .. scored] are done
     while scored < n - 1:
@@ -266,7 +266,7 @@ def _windows(n: int, C: int, stride: int) -> list[tuple[int, int, int]]: # (star
         out.append((s, L, s + L - scored)); scored, s = s + L, s + stride
     return out
 
-# %% ../nbs/07_sampling.ipynb #74032a41
+# %% ../nbs/07_sampling.ipynb #f0f330ab
 @torch.inference_mode()
 def perplexity(model, # a `TransformerLM`
                ids: list[int]|Tensor, # the text's token ids
@@ -290,12 +290,12 @@ def perplexity(model, # a `TransformerLM`
             nll -= sum(lp[j, L - k:].sum().item() for j, k in enumerate(new))
     return math.exp(nll / (len(ids) - 1))
 
-# %% ../nbs/07_sampling.ipynb #fe166e55
+# %% ../nbs/07_sampling.ipynb #6161ad69
 def _find_checkpoints(checkpoints) -> list[str]:
     paths = [checkpoints] if isinstance(checkpoints, (str, Path)) else list(checkpoints)
     return [str(f) for p in map(Path, paths) for f in (sorted(p.glob('*.pt')) if p.is_dir() else [p])]
 
-# %% ../nbs/07_sampling.ipynb #c7b28ab7
+# %% ../nbs/07_sampling.ipynb #8eec6de0
 class SamplerWidget:
     "Jupyter sampler: prompt, sampling sliders, checkpoint picker, Generate/Stop, text streaming into an `Output`"
     def __init__(self, model=None, # a model to sample from (listed as '(given model)')
@@ -321,7 +321,7 @@ class SamplerWidget:
                            self.output])
     def _repr_mimebundle_(self, **kwargs): return self.box._repr_mimebundle_(**kwargs)
 
-# %% ../nbs/07_sampling.ipynb #2c1cab61
+# %% ../nbs/07_sampling.ipynb #3041f362
 @patch
 def _model_and_tokenizer(self: SamplerWidget):
     key = self.checkpoint.value
@@ -332,7 +332,7 @@ def _model_and_tokenizer(self: SamplerWidget):
 @patch
 def _show(self: SamplerWidget, text: str): self.output.outputs = ({'output_type': 'stream', 'name': 'stdout', 'text': text},)
 
-# %% ../nbs/07_sampling.ipynb #59d23291
+# %% ../nbs/07_sampling.ipynb #c446d378
 @patch
 def _run(self: SamplerWidget):
     try:
@@ -360,7 +360,7 @@ def on_stop(self: SamplerWidget, _=None):
     "Stop button: end the current run after its next piece"
     self._stop.set()
 
-# %% ../nbs/07_sampling.ipynb #1d1b0e65
+# %% ../nbs/07_sampling.ipynb #f9202197
 @call_parse
 def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'model_config'
                  prompt: str='', # text to continue (with --interactive: read one prompt per line from stdin)
@@ -385,7 +385,7 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
         for piece in generate_stream(model, tokenizer, p, **args): print(piece, end='', flush=True)
         print(flush=True)
 
-# %% ../nbs/07_sampling.ipynb #f4f12b9d
+# %% ../nbs/07_sampling.ipynb #d61e4373
 @call_parse
 def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'model_config'
              text_file: str, # UTF-8 text to score
