@@ -7,7 +7,9 @@ CPU time is user + system of the subprocess and its workers (from `wait4`), whic
 disturbs much less than wall time; peak RSS is the peak of the summed RSS of the subprocess and its children, sampled
 every 10 ms. The table shows the best
 of `--repeats` runs and the ratios ours / HF (below 1 = ours faster / smaller), plus our pre-tokenization rate per
-CPU-second (= MB/s on one core; worker CPU time, so load on the machine hardly changes it) and our merge-phase time. The machine is shared: the load average is printed before and after.
+CPU-second (= MB/s on one core; worker CPU time, so load on the machine hardly changes it) and our merge-phase time.
+The machine is shared: the load average is printed before and after. Under heavy load, wall time favours HF, whose
+threads get a larger share of a busy machine than our single-threaded merge phase; compare CPU time there.
 
     python bench/bpe_train.py [--repeats 2] [--cores 2] [--vocab 10000 32000] [--sizes full 5mb]
 """

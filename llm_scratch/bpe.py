@@ -372,7 +372,7 @@ def _peak_mb():
     k = 1 if os.uname().sysname == "Darwin" else 1024  # ru_maxrss is bytes on macOS, KB on Linux
     return tuple(resource.getrusage(w).ru_maxrss * k / 2**20 for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
-# %% ../nbs/00_bpe.ipynb #012c7840
+# %% ../nbs/00_bpe.ipynb #c3b1fedf
 @call_parse
 def bpe_cli(input_path: str, # UTF-8 text file to train on
             vocab_size: int = 10_000, # final vocabulary size: 256 bytes + special tokens + merges
@@ -380,7 +380,7 @@ def bpe_cli(input_path: str, # UTF-8 text file to train on
             out_dir: str = ".", # directory for vocab.json and merges.txt
             prefix: str = "", # file name prefix, e.g. `tinystories_`
             num_workers: int = None, # pre-tokenization processes (default: available cores)
-            progress: bool = True, # show progress bars
+            progress: bool = True, # progress bars over chunks and merges (`--no-progress` hides them)
            ):
     "Train a byte-level BPE tokenizer and save it as GPT-2 `vocab.json` and `merges.txt`"
     t0 = time.perf_counter()
