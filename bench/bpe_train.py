@@ -15,7 +15,6 @@ threads get a larger share of a busy machine than our single-threaded merge phas
 """
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
-import psutil
 
 ROOT = Path(__file__).resolve().parent
 WORK = ROOT / "_work"
@@ -41,14 +40,22 @@ tok.train([path], trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<|
 print(json.dumps(dict(vocab=tok.get_vocab_size())))
 """
 
-def tree_rss(proc):
-    "Summed RSS in bytes of `proc` and its descendants (0 if gone)"
-    total = 0
-    try: procs = [proc] + proc.children(recursive=True)
-    except psutil.NoSuchProcess: return 0
-    for p in procs:
-        try: total += p.memory_info().rss
-        except psutil.NoSuchProcess: pass
+def _children(pid):
+    "Direct children of `pid`, from /proc (Linux)"
+    kids = []
+    for t in Path(f"/proc/{pid}/task").glob("*/children"):
+        try: kids += [int(x) for x in t.read_text().split()]
+        except OSError: pass
+    return kids
+
+def tree_rss(pid):
+    "Summed RSS in bytes of `pid` and its descendants, from /proc (0 for processes that are gone)"
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try: total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError): continue
+        todo += _children(p)
     return total
 
 def run(script, path, vocab_size, cores):
@@ -57,11 +64,11 @@ def run(script, path, vocab_size, cores):
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-c", script, str(path), str(vocab_size), str(cores)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    ps, peak = psutil.Process(p.pid), 0
+    peak = 0
     while True:
         pid, status, ru = os.wait4(p.pid, os.WNOHANG)  # wait4: this child's rusage, its reaped workers included
         if pid: break
-        peak = max(peak, tree_rss(ps)); time.sleep(0.01)
+        peak = max(peak, tree_rss(p.pid)); time.sleep(0.01)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     out, err = p.stdout.read(), p.stderr.read()
