@@ -7,9 +7,9 @@ All three decode greedily from the same 1-token prompt for 256 new tokens (1 + 2
 so no run slides its window), end-of-text disabled. The three runs alternate; each figure is the best of `--repeats`.
 The cached and HF runs must produce the same tokens (asserted); the uncached run must equal the cached one.
 """
-import argparse, os, subprocess, tempfile, time
+import argparse, atexit, os, shutil, subprocess, tempfile, time
 import torch
-from llm_scratch.model import ModelConfig, TransformerLM, hf_llama_config, hf_state_dict, to_hf_llama
+from llm_scratch.model import ModelConfig, TransformerLM, to_hf_llama
 from llm_scratch.sampling import generate_ids
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -28,12 +28,9 @@ if args.small: cfg = ModelConfig(vocab_size=10000, context_length=256, d_model=1
 torch.manual_seed(0)
 model = TransformerLM.from_config(cfg).eval()
 work = tempfile.mkdtemp(dir=os.path.join(os.path.dirname(__file__), '_work') if os.path.isdir(os.path.join(os.path.dirname(__file__), '_work')) else None)
-try:
-    to_hf_llama(model, work)
-    hf, how = LlamaForCausalLM.from_pretrained(work, torch_dtype=torch.float32).eval(), 'to_hf_llama + from_pretrained'
-except AttributeError as e:   # to_hf_llama's safetensors import bug (reported); the same config and weights, in memory
-    hf = LlamaForCausalLM(hf_llama_config(model)).eval()
-    hf.load_state_dict(hf_state_dict(model)); how = f'hf_llama_config + hf_state_dict (to_hf_llama failed: {e})'
+atexit.register(shutil.rmtree, work, True)
+to_hf_llama(model, work)
+hf = LlamaForCausalLM.from_pretrained(work).eval()   # float32, as exported
 model, hf = model.to(args.device), hf.to(args.device)
 hf.generation_config.eos_token_id = None
 hf.generation_config.pad_token_id = 0
@@ -59,7 +56,6 @@ same = toks['ours, KV cache'] == toks['transformers generate']
 first_diff = next((i for i, (a, b) in enumerate(zip(toks['ours, KV cache'], toks['transformers generate'])) if a != b), None)
 print(f"model: d_model {cfg.d_model}, {cfg.num_layers} layers, {cfg.num_heads} heads, d_ff {cfg.d_ff}, vocab {cfg.vocab_size}, "
       f"context {cfg.context_length}; {model.num_params():,} params; device {args.device}; torch threads {torch.get_num_threads()}")
-print(f"HF model from: {how}")
 print(f"greedy, 1-token prompt, {N} new tokens, best of {args.repeats}; same tokens as transformers: {same}"
       + ('' if same else f' (first difference at step {first_diff})'))
 print(f"{'run':<24}{'seconds':>10}{'tokens/s':>12}")
