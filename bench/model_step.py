@@ -8,7 +8,13 @@ tokens/s of each, so background load on the shared machine hits them all alike. 
 in a fresh subprocess per candidate, after a first step has allocated the optimizer state (CPU: peak RSS, reset
 through /proc/self/clear_refs, over the RSS before the step; CUDA: `torch.cuda.max_memory_allocated`).
 
+On a busy shared machine, wall time with 2 threads swings by 2x between identical steps (other processes preempt the
+OpenMP threads); `--threads 1 --cpu_time` counts the CPU time of one thread and repeats to within a few per cent.
+`--breakdown` splits the step into forward / loss / backward / AdamW. On CPU about 80% of the step is matmuls and
+another 10% the fused attention kernel, loss and AdamW, identical on both sides; that bounds what the model code can win.
+
     python bench/model_step.py                  # CPU, batch 8 x 256, fp32
+    python bench/model_step.py --threads 1 --cpu_time --breakdown   # steadier ratios on a loaded machine
     python bench/model_step.py --device cuda --batch_size 64 --dtype bf16   # autocast bf16 on a GPU
 """
 import argparse, json, os, resource, statistics, subprocess, sys, time
