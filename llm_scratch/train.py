@@ -477,7 +477,7 @@ def _save(run: _Run, step: int, name: str | None = None) -> Path | None:
 # %% ../nbs/06_training_loop.ipynb #e13cdae7
 def _check_finite(run: _Run, step: int, loss: float | None = None, norm=None):
     "Stop with a clear message when the loss, the gradient norm or a weight is NaN or infinite"
-    bad = [f"loss {loss}" for _ in [0] if loss is not None and not math.isfinite(loss)]
+    bad = [] if loss is None or math.isfinite(loss) else [f"loss {loss}"]
     if norm is not None and not math.isfinite(float(norm)): bad.append(f"gradient norm {float(norm)}")
     if not bad and not all(torch.isfinite(p).all() for p in run.raw.parameters()): bad.append("non-finite weights")
     if bad:
