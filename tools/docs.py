@@ -9,7 +9,7 @@ every exported symbol's `show_doc` table is on its page, and every plot saved in
     python tools/docs.py           # build _proc/, _docs_html/ and README.md
     python tools/docs.py --check   # build, and fail if README.md is stale or a page lacks its docs
 """
-import argparse, json, re, sys
+import argparse, inspect, re, sys
 from pathlib import Path
 
 import nbformat, yaml
@@ -62,6 +62,8 @@ def check_pages(nbs, pages, cfg):
         if m and (Path(cfg.lib_path)/f"{m.group(1).replace('.', '/')}.py").exists():
             mod = import_module(f'{cfg.lib_name}.{m.group(1)}')
             for sym in getattr(mod, '__all__', []):
+                obj = getattr(mod, sym)  # nbdev documents functions and classes, not constants
+                if not (inspect.isfunction(obj) or inspect.isclass(obj)) or getattr(obj, '__module__', None) != mod.__name__: continue
                 if not re.search(rf'<h[234][^>]*>\s*{re.escape(sym)}\b', html):
                     problems.append(f'{nb_path.name}: no show_doc section for `{sym}`')
         n_img = sum(1 for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', [])
