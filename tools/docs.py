@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat, yaml
 from nbconvert import HTMLExporter, MarkdownExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 import nbdev.quarto
 from nbdev.config import get_config
 
@@ -31,13 +32,24 @@ def _front_matter(nb):
             nb.cells[i] = nbformat.v4.new_markdown_cell(txt)
     return nb
 
+def _quarto_to_html(nb):
+    "Do what Quarto would with nbdev's output: hide `#| echo: false` inputs, drop pandoc link attributes"
+    for c in nb.cells:
+        if c.cell_type != 'code': continue
+        if re.search(r'^#\|\s*echo:\s*false', c.source, re.M): c.metadata.setdefault('tags', []).append('remove_input')
+        for o in c.get('outputs', []):
+            for k, v in o.get('data', {}).items():
+                if k == 'text/markdown': o['data'][k] = re.sub(r'(\]\([^)]*\))\{[^}]*\}', r'\1', ''.join(v))
+    return nb
+
 def render_html(proc, out):
     "Render each processed notebook in `proc` to a standalone HTML page in `out`"
     out.mkdir(exist_ok=True)
     exp = HTMLExporter(embed_images=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     pages = {}
     for f in sorted(proc.glob('*.ipynb')):
-        html, _ = exp.from_notebook_node(_front_matter(nbformat.read(f, as_version=4)))
+        html, _ = exp.from_notebook_node(_quarto_to_html(_front_matter(nbformat.read(f, as_version=4))))
         (out/f'{f.stem}.html').write_text(html, encoding='utf-8')
         pages[f.stem] = html
     return pages
