@@ -6,8 +6,9 @@ Usage: `python bench/corpus.py OUT_PATH [MAX_BYTES]`, or from Python:
     build_fortunes_corpus("bench/_work/fortunes.txt")                  # ~11.5 MB
     build_fortunes_corpus("bench/_work/fortunes_5mb.txt", 5_000_000)   # a prefix that ends on a whole quotation
 """
-import os, sys, tempfile
+import os, sys
 from pathlib import Path
+from llm_scratch.bpe import atomic_path
 
 FORTUNES_DIR = Path("/usr/share/games/fortunes")
 EOT = "<|endoftext|>"
@@ -39,24 +40,17 @@ def build_fortunes_corpus(out_path, max_bytes=None, root=FORTUNES_DIR):
     "Write all quotations under `root` joined with `<|endoftext|>` to `out_path` (atomically); with `max_bytes`, stop before the quotation that would pass it."
     root = Path(root)
     if not root.is_dir(): raise FileNotFoundError(f"fortunes corpus not installed: {root} (apt-get install fortunes fortunes-de fortunes-es fortunes-it fortunes-cs fortunes-zh)")
-    out_path = Path(out_path); out_path.parent.mkdir(parents=True, exist_ok=True)
     sep, n = EOT.encode(), 0
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=out_path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            for p in fortune_files(root):
-                for q in quotations(p):
-                    b = q.encode("utf-8")
-                    add = len(b) + (len(sep) if n else 0)
-                    if max_bytes is not None and n + add > max_bytes: break
-                    f.write(sep + b if n else b); n += add
-                else: continue
-                break
-        os.replace(tmp, out_path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
-    return out_path
+    with atomic_path(out_path) as tmp, open(tmp, "wb") as f:
+        for p in fortune_files(root):
+            for q in quotations(p):
+                b = q.encode("utf-8")
+                add = len(b) + (len(sep) if n else 0)
+                if max_bytes is not None and n + add > max_bytes: break
+                f.write(sep + b if n else b); n += add
+            else: continue
+            break
+    return Path(out_path)
 
 if __name__ == "__main__":
     if len(sys.argv) not in (2, 3): sys.exit(__doc__)

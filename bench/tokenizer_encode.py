@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import tiktoken
 
-from llm_scratch.bpe import GPT2_PAT, save_vocab_merges, train_bpe
+from llm_scratch.bpe import GPT2_PAT, cpu_count, save_vocab_merges, train_bpe
 from llm_scratch.tokenizer import Tokenizer, encode_file
 
 ROOT = Path(__file__).resolve().parent
@@ -72,7 +72,7 @@ def main():
     vp, mp = get_tokenizer(corpus, args.vocab_size)
     text = corpus.read_text(encoding="utf-8")
     mb = len(text.encode()) / 1e6
-    ncpu = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    ncpu = cpu_count()
     print(f"corpus {corpus} ({mb:.1f} MB), vocab {args.vocab_size}, {ncpu} cores, load {os.getloadavg()}", flush=True)
 
     tok = Tokenizer.from_files(vp, mp, [EOT])

@@ -5,6 +5,8 @@
 # %% ../nbs/00_bpe.ipynb #ab73ae82
 from __future__ import annotations
 import heapq, itertools, json, os, queue, resource, tempfile, time, warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 import multiprocessing as mp
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -14,8 +16,8 @@ from fastcore.script import call_parse, Param
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'chunk_boundaries', 'train_bpe', 'save_vocab_merges',
-           'load_vocab_merges', 'plot_merge_counts', 'bpe_cli']
+__all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'chunk_boundaries', 'cpu_count', 'atomic_path',
+           'train_bpe', 'save_vocab_merges', 'load_vocab_merges', 'plot_merge_counts', 'bpe_cli']
 
 # %% ../nbs/00_bpe.ipynb #b8210855
 def bytes_to_unicode() -> dict[int, str]:  # byte -> printable character
@@ -264,6 +266,22 @@ def _merge_loop(words, counts, vocab, num_merges, progress=False, small=SMALL_ME
         else: _merge_vector(np.asarray(P, nxt.dtype), a, b, new, tok, nxt, prv, wgt, pairs, mark)
     return merges, freqs
 
+# %% ../nbs/00_bpe.ipynb #265a95bb
+def cpu_count() -> int: # cores this process may run on
+    "Cores available to this process (its CPU affinity where the OS has one)"
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+@contextmanager
+def atomic_path(path) -> Iterator[Path]: # a temporary file beside `path`
+    "Yield a temporary path beside `path`: it replaces `path` when the block succeeds and is removed when it fails"
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise
+
 # %% ../nbs/00_bpe.ipynb #69b5b533
 def _check_args(input_path, vocab_size, special_tokens, num_workers=None, chunk_bytes=None):
     "Raise a clear error for bad `train_bpe` arguments"
@@ -290,7 +308,7 @@ def train_bpe(input_path, # UTF-8 text file to train on
              ) -> tuple[dict[int, bytes], list[tuple[bytes, bytes]]]: # (id -> token bytes, merges in order)
     "Train a byte-level BPE tokenizer on `input_path` with the GPT-2 pre-tokenizer"
     path, specials = _check_args(input_path, vocab_size, special_tokens, num_workers, chunk_bytes)
-    nw = num_workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+    nw = num_workers or cpu_count()
     size, t0 = path.stat().st_size, time.perf_counter()
     cb = chunk_bytes or min(max(size // (4 * nw) + 1, 1 << 20), 16 << 20)
     b = chunk_boundaries(path, cb, specials)
@@ -309,15 +327,8 @@ def train_bpe(input_path, # UTF-8 text file to train on
 
 # %% ../nbs/00_bpe.ipynb #7ff8ea8b
 def _atomic_write(path, text):
-    "Write `text` to `path` via a temporary file in the same directory"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
+    "Write `text` to `path` atomically"
+    with atomic_path(path) as tmp: tmp.write_text(text, encoding="utf-8")
 
 # %% ../nbs/00_bpe.ipynb #0b9d4034
 def save_vocab_merges(vocab: dict[int, bytes], # id -> token bytes

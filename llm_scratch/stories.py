@@ -4,9 +4,9 @@
 
 # %% ../nbs/06a_stories.ipynb #b609c4e7
 from __future__ import annotations
-import os
 import random
 from pathlib import Path
+from .bpe import atomic_path
 
 # %% auto #0
 __all__ = ['CHARACTERS', 'TRAITS', 'PLACES', 'TOYS', 'FOODS', 'HIDES', 'FEELINGS', 'WEATHER', 'GAMES', 'ENDINGS', 'EOT', 'PLOTS',
@@ -145,8 +145,5 @@ def make_stories(n: int, seed: int = 0) -> list[str]:
 # %% ../nbs/06a_stories.ipynb #7f7808ac
 def write_stories(path, n: int, seed: int = 0, sep: str = EOT) -> Path:
     "Write `n` stories to `path`, each followed by `sep` and a newline (atomic)"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("".join(s + sep + "\n" for s in make_stories(n, seed)), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp: tmp.write_text("".join(s + sep + "\n" for s in make_stories(n, seed)), encoding="utf-8")
     return path

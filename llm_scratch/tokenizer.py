@@ -16,7 +16,7 @@ from fastcore.basics import patch
 from fastcore.script import Param, call_parse
 from tqdm.auto import tqdm
 
-from .bpe import GPT2_PAT, load_vocab_merges
+from .bpe import GPT2_PAT, atomic_path, cpu_count, load_vocab_merges
 
 # %% auto #0
 __all__ = ['DATASETS', 'bpe_merge', 'bpe_merge_batch', 'Tokenizer', 'encode_file', 'encode_cli', 'download_file',
@@ -317,14 +317,12 @@ def encode_file(input_path, # UTF-8 text file
     "Encode `input_path` into a 1-D `.npy` of token ids (uint16, or uint32 for large vocabs) with a pool of workers"
     input_path, output_path = Path(input_path), Path(output_path)
     if not input_path.is_file(): raise FileNotFoundError(f"input_path {str(input_path)!r} does not exist")
-    num_workers = num_workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+    num_workers = num_workers or cpu_count()
     if num_workers < 1 or chunk_bytes < 1: raise ValueError(f"num_workers ({num_workers}) and chunk_bytes ({chunk_bytes}) must be >= 1")
     size, dtype = input_path.stat().st_size, np.uint16 if tokenizer.vocab_size <= 1 << 16 else np.uint32
     bounds = _chunk_boundaries(input_path, chunk_bytes, list(tokenizer.special_tokens))
     tasks = [(str(input_path), a, b, dtype) for a, b in zip(bounds, bounds[1:])]
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output_path.parent, prefix=f".{output_path.name}.", suffix=".tmp"); os.close(fd)
-    try:
+    with atomic_path(output_path) as tmp:
         out, n = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=(max(size, 1),)), 0
         offset = out.offset
         with tqdm(total=size, unit="B", unit_scale=True, desc=input_path.name, disable=not progress) as bar:
@@ -332,10 +330,6 @@ def encode_file(input_path, # UTF-8 text file
                 out[n:n + len(ids)] = ids; n += len(ids); bar.update(nb)
         out.flush(); del out
         _set_npy_length(tmp, n, offset, dtype)
-        os.replace(tmp, output_path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
     return output_path
 
 # %% ../nbs/01_tokenizer.ipynb #2b14feef
@@ -396,13 +390,7 @@ def _fetch(url: str, part: Path, timeout: float, progress: bool) -> None:
 # %% ../nbs/01_tokenizer.ipynb #2542fe4e
 def _gunzip(src: Path, dst: Path):
     "Decompress `src` into `dst` atomically, then delete `src`"
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
-    try:
-        with gzip.open(src, "rb") as fi, os.fdopen(fd, "wb") as fo: shutil.copyfileobj(fi, fo, 1 << 20)
-        os.replace(tmp, dst)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
+    with atomic_path(dst) as tmp, gzip.open(src, "rb") as fi, open(tmp, "wb") as fo: shutil.copyfileobj(fi, fo, 1 << 20)
     src.unlink()
 
 # %% ../nbs/01_tokenizer.ipynb #20009e8b

@@ -28,7 +28,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 from fastcore.script import call_parse, Param
 
-from .bpe import train_bpe, save_vocab_merges
+from .bpe import atomic_path, train_bpe, save_vocab_merges
 from .tokenizer import Tokenizer, encode_file
 from .model import ModelConfig, TransformerLM
 from .optim import AdamW, clip_grad_norm, cosine_lr, cross_entropy, param_groups
@@ -191,13 +191,7 @@ def _unwrap(model):
 # %% ../nbs/06_training_loop.ipynb #db01b7ba
 def _atomic_save(obj, path):
     "`torch.save` `obj` to a temporary file beside `path`, then rename it to `path`"
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f: torch.save(obj, f); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as f: torch.save(obj, f); f.flush(); os.fsync(f.fileno())
 
 # %% ../nbs/06_training_loop.ipynb #f4f8009b
 def save_checkpoint(model, optimizer, iteration: int,
@@ -297,9 +291,8 @@ def save_metrics_plot(run_dir, records: list[dict] | None = None) -> Path:  # th
     "Write `metrics.png` of the run in `run_dir` (atomically)"
     run_dir = Path(run_dir); records = read_metrics(run_dir) if records is None else records
     fig = Figure(figsize=(12, 3)); plot_metrics(records, fig.subplots(1, 3)); fig.tight_layout()
-    path, tmp = run_dir / "metrics.png", run_dir / ".metrics.png.tmp"
-    fig.savefig(tmp, format="png", dpi=80); os.replace(tmp, path)
-    return path
+    with atomic_path(run_dir / "metrics.png") as tmp: fig.savefig(tmp, format="png", dpi=80)
+    return run_dir / "metrics.png"
 
 # %% ../nbs/06_training_loop.ipynb #e5d0c122
 def prepare_builtin_data(data_dir,  # where the corpus, tokenizer and token arrays go
@@ -319,7 +312,7 @@ def prepare_builtin_data(data_dir,  # where the corpus, tokenizer and token arra
     save_vocab_merges(vocab, merges, paths["vocab_path"], paths["merges_path"])
     tok = Tokenizer.from_files(paths["vocab_path"], paths["merges_path"], list(special_tokens))
     for split in ("train", "val"): encode_file(d / f"{split}.txt", paths[f"{split}_dataset_path"], tok, progress=progress)
-    (d / ".builtin.json.tmp").write_text(json.dumps(stamp)); os.replace(d / ".builtin.json.tmp", d / "builtin.json")
+    with atomic_path(d / "builtin.json") as tmp: tmp.write_text(json.dumps(stamp))
     return {k: str(v) for k, v in paths.items()}
 
 # %% ../nbs/06_training_loop.ipynb #6a98a47d
