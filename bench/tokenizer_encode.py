@@ -1,10 +1,11 @@
 """Encoding throughput of `llm_scratch.tokenizer` against tiktoken with the same ranks, and memory on a 20 MB file.
 
-Usage: `python bench/tokenizer_encode.py [--vocab_size 10000] [--repeats 3] [--mem_mb 20]` from the repository root.
+Usage: `python bench/tokenizer_encode.py [--vocab_size 10000] [--repeats 3] [--mem_mb 20] [--corpus fortunes|english|stories]` from the repository root.
 
 1. single process: `Tokenizer.encode` (cold pre-token cache, i.e. a new Tokenizer per run, and warm) and
-   `encode_iterable` over the file, against `tiktoken.Encoding.encode` (one thread) on the fortunes corpus;
-2. all cores: `encode_file` (and the `llm_scratch_encode` console script) against tiktoken's single thread;
+   `encode_iterable` over the file, against `tiktoken.Encoding.encode` (one thread) on the fortunes corpus (or `--corpus`);
+2. all cores: `encode_file` (and the `llm_scratch_encode` console script) against tiktoken's single thread, and
+   `encode_file` in one process, to show how it scales with the cores;
 3. peak memory (RSS, each in a fresh process) of encoding a `--mem_mb` MB file: `encode_file`, `encode_iterable`,
    and tiktoken on the whole text.
 Runs alternate ours and the anchor and keep the best of `--repeats`. The vocab is trained with `train_bpe` on the
@@ -16,23 +17,32 @@ from pathlib import Path
 import numpy as np
 import tiktoken
 
-from llm_scratch.bpe import GPT2_PAT, cpu_count, save_vocab_merges, train_bpe
+from llm_scratch.bpe import GPT2_PAT, atomic_path, cpu_count, save_vocab_merges, train_bpe
 from llm_scratch.tokenizer import Tokenizer, encode_file
 
 ROOT = Path(__file__).resolve().parent
 WORK = ROOT / "_work" / "tok"
 EOT = "<|endoftext|>"
 
-def build_corpus(path: Path) -> Path:
-    "The fortunes corpus from bench/corpus.py (all quotations joined with <|endoftext|>)"
-    if not path.exists():
-        spec = importlib.util.spec_from_file_location("corpus", ROOT / "corpus.py")
-        mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-        mod.build_fortunes_corpus(path)
+ZH = ("chinese", "song100", "tang300")  # the Chinese files among the English ones at the top of the fortunes tree
+
+def build_corpus(name: str) -> Path:
+    """The benchmark text `name`: 'fortunes' (bench/corpus.py: all quotations joined with <|endoftext|>), 'english' (its
+    English files only: prose, nearly all ASCII) or 'stories' (20 MB of the built-in TinyStories-like stories, 06a)"""
+    path = WORK / f"{name if name != 'english' else 'fortunes_english'}.txt"
+    if path.exists(): return path
+    if name == "stories":
+        from llm_scratch.stories import write_stories
+        return write_stories(path, 36_000)
+    spec = importlib.util.spec_from_file_location("corpus", ROOT / "corpus.py")
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    if name == "fortunes": return mod.build_fortunes_corpus(path)
+    files = [p for p in mod.fortune_files() if p.parent == mod.FORTUNES_DIR and p.name.split(".")[0] not in ZH]
+    with atomic_path(path) as tmp: Path(tmp).write_text(EOT.join(q for p in files for q in mod.quotations(p)), encoding="utf-8")
     return path
 
 def get_tokenizer(corpus: Path, vocab_size: int) -> tuple[Path, Path]:
-    vp, mp = WORK / f"fortunes_{vocab_size}_vocab.json", WORK / f"fortunes_{vocab_size}_merges.txt"
+    vp, mp = WORK / f"{corpus.stem}_{vocab_size}_vocab.json", WORK / f"{corpus.stem}_{vocab_size}_merges.txt"
     if not (vp.exists() and mp.exists()):
         t0 = time.perf_counter()
         vocab, merges = train_bpe(corpus, vocab_size, [EOT])
@@ -66,9 +76,10 @@ def main():
     ap.add_argument("--vocab_size", type=int, default=10_000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--mem_mb", type=int, default=20)
+    ap.add_argument("--corpus", choices=["fortunes", "english", "stories"], default="fortunes", help="see `build_corpus`")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    corpus = build_corpus(WORK / "fortunes.txt")
+    corpus = build_corpus(args.corpus)
     vp, mp = get_tokenizer(corpus, args.vocab_size)
     text = corpus.read_text(encoding="utf-8")
     mb = len(text.encode()) / 1e6
@@ -96,21 +107,23 @@ def main():
              ("Tokenizer.encode_iterable (file lines), cold cache", mb / t["iter"], t["tt"] / t["iter"])]
     # 2. all cores, interleaved with tiktoken again (the load changes): on the corpus, and on a --mem_mb MB file
     #    (the corpus repeated: more like a big corpus, where the caches fill up and then mostly hit)
-    big = WORK / f"fortunes_{args.mem_mb}mb.txt"
+    big = WORK / f"{corpus.stem}_{args.mem_mb}mb.txt"
     if not big.exists():
         n = args.mem_mb * 10**6
-        big.write_text((text * (n // len(text) + 1))[:n], encoding="utf-8")
+        with atomic_path(big) as tmp: Path(tmp).write_text((text * (n // len(text) + 1))[:n], encoding="utf-8")
     big_text = big.read_text(encoding="utf-8"); big_mb = len(big_text.encode()) / 1e6
-    out = WORK / "fortunes.npy"
-    t2 = dict(tt=float("inf"), file=float("inf"), cli=float("inf"), tt_big=float("inf"), file_big=float("inf"))
+    out = WORK / f"{corpus.stem}.npy"
+    t2 = dict(tt=float("inf"), file1=float("inf"), file=float("inf"), cli=float("inf"), tt_big=float("inf"), file_big=float("inf"))
     for _ in range(args.repeats):
         t2["tt"] = min(t2["tt"], best(lambda: enc.encode(text, allowed_special="all"), 1)[0])
+        t2["file1"] = min(t2["file1"], best(lambda: encode_file(corpus, out, Tokenizer.from_files(vp, mp, [EOT]), num_workers=1, progress=False), 1)[0])
         t2["file"] = min(t2["file"], best(lambda: encode_file(corpus, out, Tokenizer.from_files(vp, mp, [EOT]), num_workers=ncpu, progress=False), 1)[0])
         t2["cli"] = min(t2["cli"], best(lambda: subprocess.run(["llm_scratch_encode", corpus, out, vp, mp, "--no-progress"], check=True, capture_output=True), 1)[0])
         t2["tt_big"] = min(t2["tt_big"], best(lambda: enc.encode(big_text, allowed_special="all"), 1)[0])
         t2["file_big"] = min(t2["file_big"], best(lambda: encode_file(big, WORK / "big.npy", Tokenizer.from_files(vp, mp, [EOT]), num_workers=ncpu, progress=False), 1)[0])
     assert np.load(WORK / "big.npy", mmap_mode="r").tolist() == enc.encode(big_text, allowed_special="all"), "encode_file ids differ from tiktoken"
     rows += [(f"-- all cores: tiktoken encode, 1 thread", mb / t2["tt"], 1.0),
+             ("encode_file, 1 process (incl. loading)", mb / t2["file1"], t2["tt"] / t2["file1"]),
              (f"encode_file, {ncpu} workers (incl. loading)", mb / t2["file"], t2["tt"] / t2["file"]),
              (f"llm_scratch_encode CLI, {ncpu} workers (incl. startup)", mb / t2["cli"], t2["tt"] / t2["cli"]),
              (f"-- {big_mb:.0f} MB file: tiktoken encode, 1 thread", big_mb / t2["tt_big"], 1.0),

@@ -4,10 +4,12 @@
 
 # %% ../nbs/01_tokenizer.ipynb #6f91cfb3
 from __future__ import annotations
-import gzip, http.client, multiprocessing, os, re, shutil, tempfile, urllib.error, urllib.request
+import functools, gc, gzip, http.client, multiprocessing, os, re, shutil, tempfile, urllib.error, urllib.request
 from collections.abc import Iterable, Iterator
 from bisect import bisect_right
-from itertools import accumulate, chain, repeat
+from contextlib import contextmanager
+from itertools import accumulate, chain, compress, count, repeat
+from operator import is_
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +44,8 @@ def bpe_merge(ids: list[int], # the ids of one pre-token (single bytes at first)
     return ids
 
 # %% ../nbs/01_tokenizer.ipynb #a0345b48
-_NO_RANK = np.iinfo(np.int32).max  # `_NO_MERGE` in int32 arrays: ids and ranks fit in 31 bits
+_END = np.iinfo(np.int32).max  # in a rank array: the last position of a word, where no pair starts
+_NO_RANK = _END - 1  # the rank of a pair that isn't a merge (`_NO_MERGE` in int32 arrays: ids and ranks fit in 31 bits)
 
 class _PairTable:
     "Vectorized lookups of (id, id) -> rank in an open-addressing hash table held in numpy arrays"
@@ -54,6 +57,7 @@ class _PairTable:
             while keys[s] != -1: s = (s + 1) & self.mask  # linear probing
             keys[s], vals[s] = k, r
         self.keys, self.vals = np.array(keys, np.int64), np.array(vals, np.int32)
+        self._byte_pairs = (None, None)  # (byte_id, ranks of all byte pairs)
 
     def _slots(self, key): # multiplicative hashing of keys >= 0 into [0, 2**bits)
         return ((key.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(self.shift)).view(np.int64)
@@ -68,34 +72,47 @@ class _PairTable:
             idx, key, s = idx[more], key[more], (s[more] + 1) & self.mask
         return out
 
+    def byte_pairs(self, byte_id: np.ndarray) -> np.ndarray: # byte -> id
+        "The ranks of all 65536 byte pairs, indexed by `(b1 << 8) | b2` (cached: the first round of every batch needs them)"
+        if self._byte_pairs[0] is None or not np.array_equal(self._byte_pairs[0], byte_id):
+            self._byte_pairs = (byte_id.copy(), self(np.repeat(byte_id, 256), np.tile(byte_id, 256)))
+        return self._byte_pairs[1]
+
 # %% ../nbs/01_tokenizer.ipynb #264d96db
-def bpe_merge_batch(words: list[bytes], # pre-tokens
+def bpe_merge_batch(words: list[bytes], # pre-tokens (non-empty)
                     table: _PairTable, # (id, id) -> rank
                     merged: np.ndarray, # rank -> id of the merged token
                     byte_id: np.ndarray, # byte -> id
-                   ) -> list[tuple[int, ...]]: # the ids of each word, as `bpe_merge` gives them
+                   ) -> tuple[np.ndarray, np.ndarray]: # (the ids of all the words end to end, the number of ids of each word)
     "`bpe_merge` for many words at once: each round merges, in every word, all occurrences of its lowest-ranked pair"
-    m, done_x, done_w = len(words), [], []
-    x = byte_id[np.frombuffer(b"".join(words), np.uint8)].astype(np.int32)  # all the words' ids, end to end
-    w = np.repeat(np.arange(m, dtype=np.int32), [len(t) for t in words])  # the word of each position
-    while x.size:
-        starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])  # first position of each word
-        r = np.full(x.size, _NO_RANK, np.int32)  # r[j]: rank of the pair (x[j], x[j+1]) inside a word
-        r[:-1] = np.where(w[:-1] == w[1:], table(x[:-1], x[1:]), _NO_RANK)
+    n = np.fromiter(map(len, words), np.int64, len(words))  # ids per word
+    b = np.frombuffer(b"".join(words), np.uint8); x = byte_id[b]  # the ids of all the words, end to end
+    r = np.empty(x.size, np.int32)  # r[j]: the rank of the pair (x[j], x[j+1])
+    r[:-1] = table.byte_pairs(byte_id)[(b[:-1].astype(np.int32) << 8) | b[1:]]; r[np.cumsum(n) - 1] = _END
+    wid, done = np.arange(n.size), []  # the word of each entry of `n`; the finished words
+    while wid.size:
+        starts = np.cumsum(n) - n
         best = np.minimum.reduceat(r, starts)  # each word's lowest rank
-        sel = (r == np.repeat(best, np.diff(np.r_[starts, x.size]))) & (r != _NO_RANK)
-        run = np.maximum.accumulate(np.where(sel & ~np.r_[False, sel[:-1]], np.arange(x.size), 0))
-        sel &= (np.arange(x.size) - run) % 2 == 0  # in a run like "aaa" merge every other pair, left to right
-        x[sel] = merged[r[sel]]
-        finished = np.zeros(m, bool); finished[w[starts][best == _NO_RANK]] = True
-        keep = ~np.r_[False, sel[:-1]]  # drop the right half of each merged pair
-        x, w = x[keep], w[keep]
-        f = finished[w]
-        done_x.append(x[f]); done_w.append(w[f]); x, w = x[~f], w[~f]
-    if not m: return []
-    x, w = np.concatenate(done_x), np.concatenate(done_w)
-    ids, ends = x[np.argsort(w, kind="stable")].tolist(), np.cumsum(np.bincount(w, minlength=m)).tolist()
-    return [tuple(ids[a:b]) for a, b in zip([0] + ends, ends)]
+        if (fin := best >= _NO_RANK).any():  # words with nothing left to merge leave the arrays
+            keep = np.repeat(~fin, n)
+            done.append((x[~keep], wid[fin], n[fin]))
+            x, r, wid, n, best = x[keep], r[keep], wid[~fin], n[~fin], best[~fin]
+            starts = np.cumsum(n) - n
+        js = np.flatnonzero(r == np.repeat(best, n))  # the pairs to merge, by their left position
+        if (adj := js[1:] == js[:-1] + 1).any():  # a run like "aaa": merge every other pair, left to right
+            i = np.arange(js.size); run_start = np.maximum.accumulate(np.where(np.r_[False, adj], 0, i))
+            js = js[(i - run_start) % 2 == 0]
+        x[js] = merged[r[js]]
+        r[js] = np.where(r[js + 1] == _END, _END, 0)  # the merged token ends its word if its right half did
+        n -= np.diff(np.searchsorted(js, np.append(starts, x.size)))  # one id less per merge
+        keep = np.ones(x.size, bool); keep[js + 1] = False  # drop the right half of each merged pair
+        x, r, js = x[keep], r[keep], js - np.arange(js.size)  # `js`: where the merged tokens are now
+        upd = np.concatenate([js, js - 1]); upd = upd[upd >= 0]; upd = upd[r[upd] != _END]
+        r[upd] = table(x[upd], x[upd + 1])  # only the pairs next to a merge changed
+    if not done: return x, n
+    x, wid, n = map(np.concatenate, zip(*done))  # in the order the words finished
+    order = np.argsort(wid); start = (np.cumsum(n) - n)[order]; n = n[order]
+    return x[np.repeat(start - (np.cumsum(n) - n), n) + np.arange(n.sum())], n
 
 # %% ../nbs/01_tokenizer.ipynb #4b822068
 def _check_vocab(vocab) -> dict[int, bytes]:
@@ -124,7 +141,7 @@ class Tokenizer:
     def __init__(self, vocab: dict[int, bytes], # id -> token bytes
                  merges: list[tuple[bytes, bytes]], # merges in creation order (rank = index)
                  special_tokens: list[str] | None = None, # never split; the longest wins where they overlap
-                 cache_size: int = 200_000, # most pre-tokens the cache holds (0: no cache)
+                 cache_size: int = 500_000, # most pre-tokens the cache holds (0: no cache)
                 ):
         self.vocab = _check_vocab(vocab)
         token_id = {}
@@ -144,27 +161,31 @@ class Tokenizer:
 
     def _setup(self, cache_size):
         "Compile the patterns, build the pair table and an empty cache (also after unpickling)"
-        self.cache_size, self._pat = cache_size, regex.compile(GPT2_PAT)
+        self.cache_size = cache_size
         specials = sorted(self.special_tokens, key=len, reverse=True)  # longest first: it wins at a position
         self._special_pat = regex.compile("(" + "|".join(map(regex.escape, specials)) + ")") if specials else None
-        self._cache = {s: (i,) for s, i in self.special_tokens.items()}  # pre-token -> ids; special tokens pinned
+        self._ints = np.array(range(self.vocab_size), object)  # one int object per id, shared by all cached tuples
+        self._cache = {s: (self._ints[i],) for s, i in self.special_tokens.items()}  # pre-token -> ids; special tokens pinned
         self._table, self._merged_np = _PairTable(self.ranks, self.vocab_size), np.array(self._merged, np.int32)
         self._byte_id_np = np.array(self._byte_id, np.int32)
+        self._table.byte_pairs(self._byte_id_np)  # built now, not in the middle of encoding
 
     def _encode_pretoken(self, word: str) -> tuple[int, ...]:
         return tuple(bpe_merge([self._byte_id[b] for b in word.encode()], self.ranks, self._merged))
 
-    def _merge_words(self, words: list[str], batch_bytes: int = 1 << 14) -> list[tuple[int, ...]]:
+    def _merge_words(self, words: list[str], batch_bytes: int = 1 << 18) -> list[tuple[int, ...]]:
         "`bpe_merge` each word: in Python for a few words, else with numpy in batches of about `batch_bytes`"
-        if len(words) < 200: return list(map(self._encode_pretoken, words))  # numpy pays off for many words
-        bs, out, i = [w.encode() for w in words], [], 0
+        if len(words) < 100: return list(map(self._encode_pretoken, words))  # numpy pays off for many words
+        bs, out, i = list(map(str.encode, words)), [], 0
         ends = list(accumulate(map(len, bs)))
         while i < len(bs):  # batches bound the memory of the numpy arrays
             j = max(i + 1, bisect_right(ends, (ends[i - 1] if i else 0) + batch_bytes, i))
-            out += bpe_merge_batch(bs[i:j], self._table, self._merged_np, self._byte_id_np); i = j
+            ids, n = bpe_merge_batch(bs[i:j], self._table, self._merged_np, self._byte_id_np); i = j
+            ids, e = self._ints[ids].tolist(), np.cumsum(n).tolist()
+            out += map(tuple, map(ids.__getitem__, map(slice, [0] + e, e)))
         return out
 
-    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k not in ("_pat", "_special_pat", "_cache", "_table", "_merged_np", "_byte_id_np")}
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k not in ("_special_pat", "_ints", "_cache", "_table", "_merged_np", "_byte_id_np")}
     def __setstate__(self, d): self.__dict__.update(d); self._setup(d["cache_size"])
     def __repr__(self): return f"Tokenizer(vocab_size={self.vocab_size}, merges={len(self.merges)}, special_tokens={list(self.special_tokens)})"
 
@@ -172,27 +193,51 @@ class Tokenizer:
 _WS = r"\t\n\x0b\x0c\r "  # what `\s` of `regex` matches in ASCII
 _ASCII_PAT = re.compile(rf"""'(?:[sdmt]|ll|ve|re)| ?[A-Za-z]+| ?[0-9]+| ?[^{_WS}A-Za-z0-9]+|[{_WS}]+(?![^{_WS}])|[{_WS}]+""")
 
+@functools.cache
+def _unicode_pat() -> re.Pattern:
+    "`GPT2_PAT` for the standard library's `re`: `\\p{L}`, `\\p{N}` and `\\s` spelled out as the code points `regex` gives them"
+    chars = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")  # every code point
+    def ranges(cls, lo, hi): # the code points in [lo, hi) that `regex` matches with `cls`, as the inside of a `[...]`
+        return "".join(f"\\U{m.start() + lo:08x}-\\U{m.end() - 1 + lo:08x}" for m in regex.finditer(cls + "+", chars[lo:hi]))
+    def run(cls): # one or more of `cls`: the BMP part is a class that `re` tests with a bitmap, the rest a rare detour
+        return rf"(?:[{ranges(cls, 0, 0x10000)}]+|(?=[\U00010000-\U0010ffff])[{ranges(cls, 0x10000, 0x110000)}])+"
+    L, N, P, s = run(r"\p{L}"), run(r"\p{N}"), run(r"[^\s\p{L}\p{N}]"), ranges(r"\s", 0, 0x110000)
+    return re.compile(rf"""'(?:[sdmt]|ll|ve|re)| ?{L}| ?{N}| ?{P}|[{s}]+(?![^{s}])|[{s}]+""")
+
 @patch
 def _pretokens(self: Tokenizer, text: str) -> list[str]:
     "The GPT-2 pre-tokens of `text` (which holds no special tokens)"
-    return _ASCII_PAT.findall(text) if text.isascii() else self._pat.findall(text)
+    return (_ASCII_PAT if text.isascii() else _unicode_pat()).findall(text)
 
 # %% ../nbs/01_tokenizer.ipynb #bce6be31
+@contextmanager
+def _gc_paused():
+    "Pause the cyclic garbage collector (encoding allocates many lists and tuples, but never a reference cycle)"
+    was_on = gc.isenabled(); gc.disable()
+    try: yield
+    finally:
+        if was_on: gc.enable()
+
 @patch
 def _ids_of(self: Tokenizer, words: list[str]) -> list[int]:
     "Ids of the pre-tokens `words`: those missing from the cache are merged in one batch and cached while there is room"
     cache = self._cache
     try: return list(chain.from_iterable(map(cache.__getitem__, words)))  # all cached: the fast path
-    except KeyError: uniq = set(words)
-    new = list(uniq.difference(cache)); ids = self._merge_words(new)
+    except KeyError: pass
+    if sum(map(cache.__contains__, words[:1000])) < 900:  # mostly new words: first gather the distinct ones
+        got = dict.fromkeys(words)  # in order of first appearance
+        hits = cache.keys() & got.keys()  # iterates over the smaller of the two
+        got.update(zip(hits, map(cache.__getitem__, hits)))
+        new = [w for w, ids in got.items() if ids is None]
+        ids = self._merge_words(new); got.update(zip(new, ids)); per_word = map(got.__getitem__, words)
+    else:  # mostly cached (a later chunk of a big file): look every word up, then fill the gaps
+        per_word = list(map(cache.get, words)); at = list(compress(count(), map(is_, per_word, repeat(None))))
+        new = list(dict.fromkeys(map(words.__getitem__, at)))
+        ids = self._merge_words(new); got = dict(zip(new, ids))
+        for i in at: per_word[i] = got[words[i]]
     room = self.cache_size + len(self.special_tokens) - len(cache)
     cache.update(zip(new[:max(room, 0)], ids))  # the cache stops growing at `cache_size`
-    if room >= len(new): get = cache.__getitem__
-    else:  # a dict for this call only
-        hits = list(cache.keys() & uniq)  # iterates over `uniq`, not over the cache
-        local = dict(zip(new, ids)); local.update(zip(hits, map(cache.__getitem__, hits)))
-        get = local.__getitem__
-    return list(chain.from_iterable(map(get, words)))
+    return list(chain.from_iterable(per_word))
 
 @patch
 def _words(self: Tokenizer, text: str) -> list[str]:
@@ -206,7 +251,7 @@ def _words(self: Tokenizer, text: str) -> list[str]:
 def encode(self: Tokenizer, text: str) -> list[int]: # token ids
     "Encode `text`: special tokens first, then merges by rank inside each pre-token"
     if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return self._ids_of(self._words(text))
+    with _gc_paused(): return self._ids_of(self._words(text))
 
 # %% ../nbs/01_tokenizer.ipynb #d9f0dbdb
 @patch
@@ -243,7 +288,7 @@ def _encode_prefix(self: Tokenizer, text: str) -> tuple[list[int], str]: # (ids 
         tail_words, tail = self._pretokens(text[pos:stop]), 0
         while tail_words and tail < 3: tail += len(tail_words.pop())  # drop pre-tokens ending < 3 chars before `stop`
         words += tail_words; pos = stop - tail
-    return self._ids_of(words), text[pos:]
+    with _gc_paused(): return self._ids_of(words), text[pos:]
 
 # %% ../nbs/01_tokenizer.ipynb #71e9e6b0
 @patch
@@ -337,6 +382,7 @@ def _map_chunks(tasks, tokenizer, num_workers) -> Iterator[tuple[np.ndarray, int
     "`_encode_chunk` over `tasks` in order, in this process or in a pool of `num_workers` processes"
     if num_workers <= 1:
         _init_worker(tokenizer); yield from map(_encode_chunk, tasks); return
+    _unicode_pat()  # built once here (0.2 s): forked workers inherit it
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)  # fork: works from notebooks too
     with ctx.Pool(num_workers, initializer=_init_worker, initargs=(tokenizer,)) as pool:
