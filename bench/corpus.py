@@ -8,7 +8,7 @@ Usage: `python bench/corpus.py OUT_PATH [MAX_BYTES]`, or from Python:
 """
 import os, sys
 from pathlib import Path
-from llm_scratch.bpe import atomic_path
+from llm_scratch.basics import atomic_path
 
 FORTUNES_DIR = Path("/usr/share/games/fortunes")
 EOT = "<|endoftext|>"

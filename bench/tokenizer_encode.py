@@ -1,4 +1,4 @@
-"""Encoding throughput of `llm_scratch.tokenizer` against tiktoken with the same ranks, and memory on a 20 MB file.
+"""Encoding throughput of `llm_scratch.tokenizer` (and `llm_scratch.data.encode_file`) against tiktoken with the same ranks, and memory on a 20 MB file.
 
 Usage: `python bench/tokenizer_encode.py [--vocab_size 10000] [--repeats 3] [--mem_mb 20] [--corpus fortunes|english|stories]` from the repository root.
 
@@ -17,8 +17,10 @@ from pathlib import Path
 import numpy as np
 import tiktoken
 
-from llm_scratch.bpe import GPT2_PAT, atomic_path, cpu_count, save_vocab_merges, train_bpe
-from llm_scratch.tokenizer import Tokenizer, encode_file
+from llm_scratch.basics import atomic_path, cpu_count, script_path
+from llm_scratch.bpe import GPT2_PAT, save_vocab_merges, train_bpe
+from llm_scratch.data import encode_file
+from llm_scratch.tokenizer import Tokenizer
 
 ROOT = Path(__file__).resolve().parent
 WORK = ROOT / "_work" / "tok"
@@ -28,7 +30,7 @@ ZH = ("chinese", "song100", "tang300")  # the Chinese files among the English on
 
 def build_corpus(name: str) -> Path:
     """The benchmark text `name`: 'fortunes' (bench/corpus.py: all quotations joined with <|endoftext|>), 'english' (its
-    English files only: prose, nearly all ASCII) or 'stories' (20 MB of the built-in TinyStories-like stories, 06a)"""
+    English files only: prose, nearly all ASCII) or 'stories' (20 MB of the built-in TinyStories-like stories, 01b_stories)"""
     path = WORK / f"{name if name != 'english' else 'fortunes_english'}.txt"
     if path.exists(): return path
     if name == "stories":
@@ -118,7 +120,7 @@ def main():
         t2["tt"] = min(t2["tt"], best(lambda: enc.encode(text, allowed_special="all"), 1)[0])
         t2["file1"] = min(t2["file1"], best(lambda: encode_file(corpus, out, Tokenizer.from_files(vp, mp, [EOT]), num_workers=1, progress=False), 1)[0])
         t2["file"] = min(t2["file"], best(lambda: encode_file(corpus, out, Tokenizer.from_files(vp, mp, [EOT]), num_workers=ncpu, progress=False), 1)[0])
-        t2["cli"] = min(t2["cli"], best(lambda: subprocess.run(["llm_scratch_encode", corpus, out, vp, mp, "--no-progress"], check=True, capture_output=True), 1)[0])
+        t2["cli"] = min(t2["cli"], best(lambda: subprocess.run([script_path("llm_scratch_encode"), corpus, "--vocab_path", vp, "--merges_path", mp, "--out_path", out, "--no-progress"], check=True, capture_output=True), 1)[0])
         t2["tt_big"] = min(t2["tt_big"], best(lambda: enc.encode(big_text, allowed_special="all"), 1)[0])
         t2["file_big"] = min(t2["file_big"], best(lambda: encode_file(big, WORK / "big.npy", Tokenizer.from_files(vp, mp, [EOT]), num_workers=ncpu, progress=False), 1)[0])
     assert np.load(WORK / "big.npy", mmap_mode="r").tolist() == enc.encode(big_text, allowed_special="all"), "encode_file ids differ from tiktoken"
@@ -133,7 +135,7 @@ def main():
     for name, v, r in rows: print(f"{name:56s} {v:7.2f} {r:7.2f}")
 
     # 3. memory on the --mem_mb MB file, each in a fresh process
-    imp = f"from llm_scratch.tokenizer import Tokenizer, encode_file; tk = Tokenizer.from_files({str(vp)!r}, {str(mp)!r}, [{EOT!r}])"
+    imp = f"from llm_scratch.tokenizer import Tokenizer; from llm_scratch.data import encode_file; tk = Tokenizer.from_files({str(vp)!r}, {str(mp)!r}, [{EOT!r}])"
     base = peak_rss_child(imp)[0]
     mem = [("python + Tokenizer loaded (baseline)", base, 0.0),
            (f"encode_file, {ncpu} workers", *peak_rss_child(imp + f"; encode_file({str(big)!r}, {str(WORK / 'big.npy')!r}, tk, num_workers={ncpu}, progress=False)")[:2]),

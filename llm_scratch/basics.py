@@ -9,7 +9,6 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-import torch
 
 # %% auto #0
 __all__ = ['cpu_count', 'atomic_path', 'atomic_write', 'read_text_chunk', 'imap_workers', 'read_checkpoint', 'unwrap_model',
@@ -115,6 +114,7 @@ def read_checkpoint(src, # a path, or a binary file object
                     flag: str = "checkpoint", # the argument to name in errors
                    ) -> dict:
     "The checkpoint dict in `src`, loaded on the CPU with `weights_only=True`"
+    import torch
     name = _ck_name(src)
     if isinstance(src, (str, os.PathLike)):
         if not Path(src).exists(): raise FileNotFoundError(f"{flag} {name} does not exist")
@@ -132,8 +132,9 @@ def read_checkpoint(src, # a path, or a binary file object
     return ck
 
 # %% ../nbs/00_basics.ipynb #d784f9f4
-def unwrap_model(model: torch.nn.Module) -> torch.nn.Module: # the bare model
+def unwrap_model(model: "torch.nn.Module") -> "torch.nn.Module": # the bare model
     "The model inside any `DistributedDataParallel` and `torch.compile` wrappers"
+    import torch
     while True:
         inner = getattr(model, "module", None)
         if inner is None: inner = getattr(model, "_orig_mod", None)
@@ -143,8 +144,9 @@ def unwrap_model(model: torch.nn.Module) -> torch.nn.Module: # the bare model
 # %% ../nbs/00_basics.ipynb #d5b6c198
 def pick_device(name: str = "auto", # cuda, cuda:N, mps, cpu, or auto
                 local_rank: int = 0, # this process's GPU under torchrun
-               ) -> torch.device:
+               ) -> "torch.device":
     "The `torch.device` for `name`; `auto` picks CUDA, then MPS, then the CPU"
+    import torch
     if name == "auto": name = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
     try: dev = torch.device(name)
     except (RuntimeError, TypeError): raise ValueError(f"--device {name!r}: not a device (use cuda, cuda:N, mps, cpu or auto)") from None

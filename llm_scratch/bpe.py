@@ -4,20 +4,18 @@
 
 # %% ../nbs/00_bpe.ipynb #ab73ae82
 from __future__ import annotations
-import heapq, itertools, json, os, queue, resource, tempfile, time, warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-import multiprocessing as mp
+import heapq, json, os, resource, time, warnings
 from collections import Counter, defaultdict
 from pathlib import Path
 import numpy as np
 import regex
 from fastcore.script import call_parse, Param
 from tqdm.auto import tqdm
+from .basics import atomic_write, cli_errors, cpu_count, imap_workers, read_text_chunk
 
 # %% auto #0
-__all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'chunk_boundaries', 'cpu_count', 'atomic_path',
-           'train_bpe', 'save_vocab_merges', 'load_vocab_merges', 'plot_merge_counts', 'bpe_cli']
+__all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'chunk_boundaries', 'train_bpe', 'save_vocab_merges',
+           'load_vocab_merges', 'plot_merge_counts', 'bpe_cli']
 
 # %% ../nbs/00_bpe.ipynb #b8210855
 def bytes_to_unicode() -> dict[int, str]:  # byte -> printable character
@@ -77,50 +75,21 @@ def chunk_boundaries(path, # file to split
     return bounds + [size] if bounds[-1] < size else bounds
 
 # %% ../nbs/00_bpe.ipynb #f3a166e5
-def _count_chunk(path, start, end, special_tokens):
-    "Pre-token counts of the bytes `start:end` of `path`"
-    with open(path, "rb") as f: f.seek(start); raw = f.read(end - start)
-    try: text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"input_path {str(path)!r} is not valid UTF-8 (byte offset {start + e.start})") from None
-    return count_pretokens(text, special_tokens)
-
-def _worker(path, special_tokens, tasks, results):
-    "Worker process: count chunks from `tasks` until a None arrives"
-    for start, end in iter(tasks.get, None):
-        t = time.process_time()
-        try: results.put((True, dict(_count_chunk(path, start, end, special_tokens)), time.process_time() - t))
-        except Exception as e: results.put((False, e, 0.0))
+def _count_chunk(task) -> tuple[dict, float]:
+    "Pre-token counts of the bytes `start:end` of `path`, and the CPU seconds it took; `task` is `(path, start, end, special_tokens)`"
+    path, start, end, special_tokens = task
+    t = time.process_time()
+    counts = count_pretokens(read_text_chunk(path, start, end), special_tokens)
+    return dict(counts), time.process_time() - t
 
 # %% ../nbs/00_bpe.ipynb #55adb50c
 def _gather(path, spans, special_tokens, num_workers, progress=False):
     "Sum of the pre-token counts of the chunks `spans` of `path`, counted by `num_workers` processes; and CPU seconds"
-    total, cpu, bar = Counter(), 0.0, tqdm(total=len(spans), desc="pre-tokenize", unit="chunk", disable=not progress)
-    if num_workers <= 1 or len(spans) <= 1:
-        t = time.process_time()
-        for s, e in spans: total.update(_count_chunk(path, s, e, special_tokens)); bar.update()
-        bar.close(); return total, time.process_time() - t
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
-    tasks, results, todo = ctx.Queue(), ctx.Queue(), iter(spans)
-    for sp in list(itertools.islice(todo, 2 * num_workers)): tasks.put(sp)  # a bounded number in flight
-    procs = [ctx.Process(target=_worker, args=(str(path), list(special_tokens), tasks, results), daemon=True)
-             for _ in range(min(num_workers, len(spans)))]
-    for p in procs: p.start()
-    done = False
-    try:
-        for _ in spans:
-            while True:
-                try: ok, r, dt = results.get(timeout=1.0); break
-                except queue.Empty:
-                    if any(p.exitcode not in (None, 0) for p in procs): raise RuntimeError("a pre-tokenization worker died (out of memory?)")
-            if not ok: raise r
-            tasks.put(next(todo, None)); total.update(r); cpu += dt; bar.update()  # None: no more work
-        done = True
-    finally:
-        bar.close()
-        for p in procs:
-            if done: tasks.put(None); p.join(timeout=10)
-            if p.is_alive(): p.terminate(); p.join()
+    total, cpu = Counter(), 0.0
+    tasks = [(str(path), s, e, list(special_tokens)) for s, e in spans]
+    results = imap_workers(_count_chunk, tasks, num_workers, ordered=False)
+    for counts, dt in tqdm(results, total=len(tasks), desc="pre-tokenize", unit="chunk", disable=not progress):
+        total.update(counts); cpu += dt
     return total, cpu
 
 # %% ../nbs/00_bpe.ipynb #bd7d7437
@@ -266,22 +235,6 @@ def _merge_loop(words, counts, vocab, num_merges, progress=False, small=SMALL_ME
         else: _merge_vector(np.asarray(P, nxt.dtype), a, b, new, tok, nxt, prv, wgt, pairs, mark)
     return merges, freqs
 
-# %% ../nbs/00_bpe.ipynb #265a95bb
-def cpu_count() -> int: # cores this process may run on
-    "Cores available to this process (its CPU affinity where the OS has one)"
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-@contextmanager
-def atomic_path(path) -> Iterator[Path]: # a temporary file beside `path`
-    "Yield a temporary path beside `path`: it replaces `path` when the block succeeds and is removed when it fails"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-
 # %% ../nbs/00_bpe.ipynb #69b5b533
 def _check_args(input_path, vocab_size, special_tokens, num_workers=None, chunk_bytes=None):
     "Raise a clear error for bad `train_bpe` arguments"
@@ -325,11 +278,6 @@ def train_bpe(input_path, # UTF-8 text file to train on
                      num_pretokens=n_tokens, num_distinct=n_distinct, merge_counts=freqs)
     return vocab, merges
 
-# %% ../nbs/00_bpe.ipynb #7ff8ea8b
-def _atomic_write(path, text):
-    "Write `text` to `path` atomically"
-    with atomic_path(path) as tmp: tmp.write_text(text, encoding="utf-8")
-
 # %% ../nbs/00_bpe.ipynb #0b9d4034
 def save_vocab_merges(vocab: dict[int, bytes], # id -> token bytes
                       merges: list[tuple[bytes, bytes]], # merges in creation order
@@ -343,8 +291,8 @@ def save_vocab_merges(vocab: dict[int, bytes], # id -> token bytes
     if len(toks) != len(vocab):
         dup = [b for b, n in Counter(vocab.values()).items() if n > 1]
         raise ValueError(f"vocab has several ids for the same bytes, which vocab.json can't hold: {dup[:5]!r}")
-    _atomic_write(vocab_path, json.dumps(toks, ensure_ascii=False, indent=0))
-    _atomic_write(merges_path, "#version: 0.2\n" + "".join(f"{enc(a)} {enc(b)}\n" for a, b in merges))
+    atomic_write(vocab_path, json.dumps(toks, ensure_ascii=False, indent=0))
+    atomic_write(merges_path, "#version: 0.2\n" + "".join(f"{enc(a)} {enc(b)}\n" for a, b in merges))
 
 # %% ../nbs/00_bpe.ipynb #10c61be2
 def load_vocab_merges(vocab_path, # vocab.json (token string -> id)
@@ -394,10 +342,13 @@ def bpe_cli(input_path: str, # UTF-8 text file to train on
             progress: bool = True, # progress bars over chunks and merges (`--no-progress` hides them)
            ):
     "Train a byte-level BPE tokenizer and save it as GPT-2 `vocab.json` and `merges.txt`"
-    t0 = time.perf_counter()
-    vocab, merges = train_bpe(input_path, vocab_size, special_tokens, num_workers=num_workers, progress=progress)
-    vp, mp_ = Path(out_dir) / f"{prefix}vocab.json", Path(out_dir) / f"{prefix}merges.txt"
-    save_vocab_merges(vocab, merges, vp, mp_)
-    main, workers = _peak_mb()
-    print(f"vocab {len(vocab)} ({len(merges)} merges) -> {vp}, {mp_}\n"
-          f"time {time.perf_counter() - t0:.2f} s, peak RSS {main:.0f} MB (main), {workers:.0f} MB (largest worker)")
+    with cli_errors("llm_scratch_bpe"):
+        _check_args(input_path, vocab_size, special_tokens, num_workers)
+        if Path(out_dir).exists() and not Path(out_dir).is_dir(): raise NotADirectoryError(f"--out_dir {out_dir!r} is a file, not a directory")
+        t0 = time.perf_counter()
+        vocab, merges = train_bpe(input_path, vocab_size, special_tokens, num_workers=num_workers, progress=progress)
+        vp, mp_ = Path(out_dir) / f"{prefix}vocab.json", Path(out_dir) / f"{prefix}merges.txt"
+        save_vocab_merges(vocab, merges, vp, mp_)
+        main, workers = _peak_mb()
+        print(f"vocab {len(vocab)} ({len(merges)} merges) -> {vp}, {mp_}\n"
+              f"time {time.perf_counter() - t0:.2f} s, peak RSS {main:.0f} MB (main), {workers:.0f} MB (largest worker)")
