@@ -2,7 +2,7 @@
 
 One step = forward + `F.cross_entropy` + backward + `torch.optim.AdamW.step` + `zero_grad`. Both models get the same
 configuration (the original project's: vocab 10000, context 256, d_model 512, 4 layers, 16 heads, d_ff 1344, RoPE
-theta 10000) and the same weights (ours converted with `llm_scratch.model.hf_state_dict`), and both step PyTorch's own
+theta 10000) and the same weights (ours converted with `llm_scratch.hf_export.hf_state_dict`), and both step PyTorch's own
 AdamW, so the model is the only thing that differs. Candidates run interleaved (A B C A B C ...) and we report the median
 tokens/s of each, so background load on the shared machine hits them all alike. Peak memory of a step is measured
 in a fresh subprocess per candidate, after a first step has allocated the optimizer state (CPU: peak RSS, reset
@@ -21,7 +21,8 @@ import argparse, json, os, resource, statistics, subprocess, sys, time
 import torch
 import torch.nn.functional as F
 
-from llm_scratch.model import ModelConfig, TransformerLM, hf_llama_config, hf_state_dict
+from llm_scratch.model import ModelConfig, TransformerLM
+from llm_scratch.hf_export import hf_llama_config, hf_state_dict
 
 ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344, rope_theta=10000.0)
 CANDIDATES = ['ours-sdpa', 'ours-scratch', 'hf-sdpa', 'hf-eager']

@@ -2,14 +2,15 @@
 
 Run from the repository root: `python bench/sampling.py` (`--small` for a quick run on a smaller model).
 The model is the original project's configuration (d_model 512, 4 layers, 16 heads, d_ff 1344, vocab 10000, context 256)
-with random weights, exported with `llm_scratch.model.to_hf_llama` to a `LlamaForCausalLM` with identical weights.
+with random weights, exported with `llm_scratch.hf_export.to_hf_llama` to a `LlamaForCausalLM` with identical weights.
 All three decode greedily from the same 1-token prompt for 256 new tokens (1 + 255 positions fit the 256-token context,
 so no run slides its window), end-of-text disabled. The three runs alternate; each figure is the best of `--repeats`.
 The cached and HF runs must produce the same tokens (asserted); the uncached run must equal the cached one.
 """
 import argparse, atexit, os, shutil, subprocess, tempfile, time
 import torch
-from llm_scratch.model import ModelConfig, TransformerLM, to_hf_llama
+from llm_scratch.model import ModelConfig, TransformerLM
+from llm_scratch.hf_export import to_hf_llama
 from llm_scratch.sampling import generate_ids
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -17,7 +18,7 @@ p.add_argument('--new_tokens', type=int, default=256)
 p.add_argument('--repeats', type=int, default=3)
 p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch default)')
 p.add_argument('--small', action='store_true', help='d_model 128, 2 layers: a quick check')
-p.add_argument('--device', default='cpu', help='cpu (the target of the issue) or cuda')
+p.add_argument('--device', default='cpu', help='cpu or cuda')
 args = p.parse_args()
 if args.threads: torch.set_num_threads(args.threads)
 

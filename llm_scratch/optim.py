@@ -6,10 +6,8 @@
 from __future__ import annotations
 import math
 from collections.abc import Iterable
-import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
-from fastcore.meta import delegates
 from torch import Tensor
 
 # %% auto #0
@@ -79,7 +77,7 @@ def _adamw_foreach(ps, gs, ms, vs, ts, lr, b1, b2, eps, wd):
 
 # %% ../nbs/05_optim_schedule.ipynb #77172cce
 class AdamW(torch.optim.Optimizer):
-    "AdamW as in DESIGN.md: the Adam step, then the decoupled decay `p -= lr*weight_decay*p`"
+    "AdamW (Loshchilov & Hutter): the Adam step, then the decoupled decay `p -= lr*weight_decay*p`"
     def __init__(self,
                  params,  # parameters, or a list of param-group dicts (each may set its own `lr`, `weight_decay`, ...)
                  lr: float = 1e-3,  # learning rate (the schedule sets it per step through `param_groups`)
@@ -161,14 +159,14 @@ def cosine_lr(
     return min_lr + 0.5 * (1 + math.cos(math.pi * frac)) * (max_lr - min_lr)
 
 # %% ../nbs/05_optim_schedule.ipynb #2e64ece5
-@delegates(plt.Axes.plot)
 def plot_lr_schedule(
     max_lr: float, min_lr: float, warmup_iters: int, cosine_cycle_iters: int,  # as in `cosine_lr`
     num_iters: int | None = None,  # iterations to draw (default: 10% past `cosine_cycle_iters`)
-    ax: plt.Axes | None = None,  # axes to draw on (a new figure if None)
+    ax=None,  # matplotlib axes to draw on (a new figure if None)
     **kwargs,  # passed on to `ax.plot`
-) -> plt.Axes:
+):  # the axes
     "Plot `cosine_lr` against the iteration"
+    import matplotlib.pyplot as plt  # only this helper draws
     if ax is None: _, ax = plt.subplots(figsize=(6, 3))
     its = range(num_iters or int(cosine_cycle_iters * 1.1) + 1)
     ax.plot(its, [cosine_lr(i, max_lr, min_lr, warmup_iters, cosine_cycle_iters) for i in its], **kwargs)

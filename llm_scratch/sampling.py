@@ -12,12 +12,12 @@ import codecs, math, numbers, sys, threading, warnings
 from pathlib import Path
 from typing import Callable, Iterator
 
-import ipywidgets as widgets
 import torch
 from fastcore.basics import patch
 from fastcore.script import Param, call_parse
 from torch import Tensor
 
+from .basics import cli_errors, pick_device, read_checkpoint, read_text_chunk
 from .model import load_model
 from .tokenizer import Tokenizer
 
@@ -227,34 +227,35 @@ def generate(model, # a `TransformerLM`
     return [tokenizer.decode(n) for n in generate_ids(model, prompts, *args, eos_id=eos)]
 
 # %% ../nbs/07_sampling.ipynb #8ab8230f
-def _tokenizer_entry(path: Path) -> dict:
-    ckpt = torch.load(path, map_location='cpu', weights_only=True, mmap=True)   # mmap: the weights are not read
-    return ckpt.get('tokenizer') or {}
-
 def _resolve(p, base: Path) -> Path|None:
+    "`p` itself if it exists (or is absolute), else `p` relative to `base`"
     if p is None: return None
     return Path(p) if Path(p).exists() or Path(p).is_absolute() else base / p
+
+def _check_files(paths: dict):
+    "Raise `FileNotFoundError` naming the first of `paths` (name -> path, None = not given) that is not a file"
+    for name, p in paths.items():
+        if p is not None and not Path(p).is_file(): raise FileNotFoundError(f"{name} {str(p)!r} does not exist")
 
 # %% ../nbs/07_sampling.ipynb #e312b9b0
 def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model', 'model_config', optional 'tokenizer')
                              vocab_path: str|Path|None=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
                              merges_path: str|Path|None=None, # merges.txt (default: the checkpoint's)
                              special_tokens: list[str]|None=None, # default: the checkpoint's, else ['<|endoftext|>']
-                             device: str|None=None, # where to put the model
+                             device: str|torch.device|None=None, # for `pick_device`, e.g. 'auto' or 'cuda' (default: CPU)
                             ) -> tuple: # (model in eval mode, tokenizer)
     "Rebuild the model of a training `checkpoint` and the tokenizer it was trained with"
-    path = Path(checkpoint)
-    if not path.is_file(): raise FileNotFoundError(f"checkpoint={str(checkpoint)!r} does not exist")
-    entry = _tokenizer_entry(path) if None in (vocab_path, merges_path, special_tokens) else {}
-    vocab_path = vocab_path or _resolve(entry.get('vocab_path'), path.parent)
-    merges_path = merges_path or _resolve(entry.get('merges_path'), path.parent)
+    _check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
+    device = pick_device(str(device)) if device is not None else torch.device('cpu')
+    ckpt = read_checkpoint(checkpoint); entry = ckpt.get('tokenizer') or {}
+    vocab_path = vocab_path or _resolve(entry.get('vocab_path'), Path(checkpoint).parent)
+    merges_path = merges_path or _resolve(entry.get('merges_path'), Path(checkpoint).parent)
     if special_tokens is None: special_tokens = entry.get('special_tokens') or ['<|endoftext|>']
     if vocab_path is None or merges_path is None: raise ValueError(
-        f"checkpoint={str(checkpoint)!r} has no 'tokenizer' entry: pass vocab_path and merges_path")
-    for name, p in [('vocab_path', vocab_path), ('merges_path', merges_path)]:
-        if not Path(p).is_file(): raise FileNotFoundError(f"{name}={str(p)!r} does not exist")
+        f"checkpoint {str(checkpoint)!r} has no 'tokenizer' entry: pass vocab_path and merges_path")
+    _check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
     tokenizer = Tokenizer.from_files(vocab_path, merges_path, special_tokens=list(special_tokens))
-    model = load_model(path, device=device).eval()
+    model = load_model(ckpt, device=device)
     _check_vocab(model, tokenizer)
     return model, tokenizer
 
@@ -276,9 +277,10 @@ def perplexity(model, # a `TransformerLM`
     "Perplexity of `ids` under `model`, every token after the first scored once"
     ids = torch.as_tensor(ids, dtype=torch.long, device=_device(model)).flatten()
     C = model.config.context_length
-    stride = stride or C
+    stride = C if stride is None else stride
     if len(ids) < 2: raise ValueError(f"need at least 2 tokens to score, got {len(ids)}")
     if not 1 <= stride <= C: raise ValueError(f"stride must be in [1, context_length={C}], got {stride}")
+    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     wins, nll = _windows(len(ids), C, stride), 0.0
     for L in sorted({L for _, L, _ in wins}):
         group = [(s, new) for s, l, new in wins if l == L]
@@ -304,11 +306,11 @@ class SamplerWidget:
                  threaded: bool=True): # generate in a background thread (False: in the caller, for tests)
         self.model, self.tokenizer, self.threaded, self._loaded = model, tokenizer, threaded, {}
         self._stop, self._thread, self.text = threading.Event(), None, ''
-        W = widgets
+        import ipywidgets as W  # only the widget needs ipywidgets
         self.prompt = W.Textarea(value='Once upon a time', description='prompt', layout=W.Layout(width='95%'))
-        self.temperature = W.FloatSlider(value=1.0, min=0, max=2, step=0.05, description='temperature')
+        self.temperature = W.FloatSlider(value=0.8, min=0, max=2, step=0.05, description='temperature')
         self.top_k = W.IntSlider(value=0, min=0, max=200, description='top-k')
-        self.top_p = W.FloatSlider(value=1.0, min=0.05, max=1, step=0.05, description='top-p')
+        self.top_p = W.FloatSlider(value=0.95, min=0.05, max=1, step=0.05, description='top-p')
         self.max_new_tokens = W.IntSlider(value=200, min=1, max=1024, description='max tokens')
         self.seed = W.IntText(value=-1, description='seed')
         opts = ([('(given model)', '')] if model is not None else []) + [(p, p) for p in _find_checkpoints(checkpoints)]
@@ -364,40 +366,46 @@ def on_stop(self: SamplerWidget, _=None):
 @call_parse
 def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'model_config'
                  prompt: str='', # text to continue (with --interactive: read one prompt per line from stdin)
-                 max_new_tokens: int=256, # most new tokens per prompt
-                 temperature: float=1.0, # sampling temperature; 0 = greedy
+                 max_new_tokens: int=256, # most new tokens per prompt (>= 1)
+                 temperature: float=0.8, # sampling temperature, >= 0; 0 = greedy
                  top_k: int=0, # keep the k most likely tokens (0 = off)
-                 top_p: float=1.0, # nucleus sampling mass (1 = off)
+                 top_p: float=0.95, # nucleus sampling mass, in (0, 1] (1 = off)
                  seed: int=None, # random seed, for reproducible samples
                  vocab_path: str=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
                  merges_path: str=None, # merges.txt (default: the checkpoint's 'tokenizer' entry)
                  special_tokens: Param("special tokens (default: the checkpoint's, else the end-of-text token)", str, nargs='*')=None,
-                 device: str='cpu', # torch device, e.g. cuda
+                 device: str='auto', # cuda, cuda:N, mps, cpu, or auto (the first of those available)
                  cache: bool=True, # use the KV cache (--no-cache: recompute the window every step)
                  interactive: bool=False, # read prompts from stdin in a loop
                 ):
     "Continue a prompt with a trained checkpoint and print the text as it is generated"
-    model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens, device)
-    args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, use_cache=cache)
-    prompts = (line.rstrip('\n') for line in sys.stdin) if interactive else [prompt]
-    for p in prompts:
-        if interactive and not p.strip(): continue
-        for piece in generate_stream(model, tokenizer, p, **args): print(piece, end='', flush=True)
-        print(flush=True)
+    with cli_errors('llm_scratch_generate'):
+        _check_generation(max_new_tokens, temperature, top_k, top_p)
+        if not (prompt or interactive): raise ValueError("--prompt is empty: give some text to continue (or use --interactive)")
+        _check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
+        model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens, pick_device(device))
+        args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, use_cache=cache)
+        for p in (line.rstrip('\n') for line in sys.stdin) if interactive else [prompt]:
+            if interactive and not p.strip(): continue
+            for piece in generate_stream(model, tokenizer, p, **args): print(piece, end='', flush=True)
+            print(flush=True)
 
 # %% ../nbs/07_sampling.ipynb #d61e4373
 @call_parse
 def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'model_config'
              text_file: str, # UTF-8 text to score
-             stride: int=None, # windows start every `stride` tokens (default: context_length)
-             batch_size: int=8, # windows per forward pass
+             stride: int=None, # windows start every `stride` tokens, >= 1 (default: context_length)
+             batch_size: int=8, # windows per forward pass (>= 1)
              vocab_path: str=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
              merges_path: str=None, # merges.txt (default: the checkpoint's 'tokenizer' entry)
-             device: str='cpu', # torch device, e.g. cuda
+             device: str='auto', # cuda, cuda:N, mps, cpu, or auto (the first of those available)
             ):
     "Print the perplexity of a text file under a trained checkpoint"
-    if not Path(text_file).is_file(): raise FileNotFoundError(f"text_file={text_file!r} does not exist")
-    model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, device=device)
-    ids = tokenizer.encode(Path(text_file).read_text(encoding='utf-8'))
-    ppl = perplexity(model, ids, stride, batch_size)
-    print(f"{text_file}: {len(ids)} tokens, loss {math.log(ppl):.4f} nats/token, perplexity {ppl:.3f}")
+    with cli_errors('llm_scratch_eval'):
+        if stride is not None and stride < 1: raise ValueError(f"--stride must be >= 1, got {stride}")
+        if batch_size < 1: raise ValueError(f"--batch_size must be >= 1, got {batch_size}")
+        _check_files({'text_file': text_file, '--vocab_path': vocab_path, '--merges_path': merges_path})
+        model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, device=pick_device(device))
+        ids = tokenizer.encode(read_text_chunk(text_file, 0, Path(text_file).stat().st_size, name='text_file'))
+        ppl = perplexity(model, ids, stride, batch_size)
+        print(f"{text_file}: {len(ids)} tokens, loss {math.log(ppl):.4f} nats/token, perplexity {ppl:.3f}")
