@@ -1,30 +1,29 @@
 """One-shot GPU check of the training job: the original project's model in fp32 (TF32), bf16 and bf16 + torch.compile.
 
-Each phase runs `llm_scratch.train.train` itself (batches from a memory-mapped .npy, our model, loss, AdamW, clipping,
+Each phase runs `llm_scratch.run.train` itself (batches from a memory-mapped .npy, our model, loss, AdamW, clipping,
 cosine schedule, validation, checkpoint, metrics) with the original project's configuration: d_model 512, 4 layers,
 16 heads, d_ff 1344, RoPE theta 10000, vocab 10000, batch 128 x 256 tokens, max_lr 1e-3, betas (0.9, 0.95), weight decay
 0.01, clipping at 1.0; only the schedule is compressed (warm-up 30 steps, cosine to `--steps`) so the loss visibly falls
 within a few hundred steps. The data is the package's built-in stories corpus (no network needed), tokenized with our
 BPE (768 tokens; the model keeps the original 10000-row vocabulary). For each phase it prints tokens/s (median over the records after the first, which holds the warm-up/compile),
 MFU (model FLOPs from `TransformerLM.flops_per_token` over the dense peak: 989 TFLOP/s bf16 and 494.7 TFLOP/s TF32 for an
-H100 SXM, see `llm_scratch.train._PEAK_TFLOPS`), the first and last training loss and the validation loss, and whether
+H100 SXM, see `llm_scratch.run._PEAK_TFLOPS`), the first and last training loss and the validation loss, and whether
 anything was NaN. A failing phase (e.g. a torch.compile error) is reported and the next one runs.
 
-On the GPU machine (torch preinstalled, no network; fastcore travels as a wheel, ipywidgets is only used by the
-sampling widget and is stubbed here if missing):
+On the GPU machine (torch preinstalled, no network; fastcore travels as a wheel; matplotlib draws each phase's
+metrics.png; no phase has a tokenizer, so nothing samples and ipywidgets is never imported):
 
     pip install -q --no-index --no-deps .whl/fastcore-*.whl; pip install -q --no-deps --no-build-isolation -e . && python bench/gpu_check.py
 
 On a CPU, a smoke test: python bench/gpu_check.py --device cpu --steps 3 --batch_size 2 --context_length 32
 """
-import argparse, json, math, os, statistics, sys, tempfile, time, traceback, types
-
-try: import ipywidgets  # noqa: F401  (only the sampling widget uses it)
-except ImportError: sys.modules['ipywidgets'] = types.ModuleType('ipywidgets')
+import argparse, json, math, os, statistics, sys, tempfile, time, traceback
 
 import torch
 try:
-    from llm_scratch.train import TrainConfig, prepare_builtin_data, read_metrics, train
+    from llm_scratch.run import train
+    from llm_scratch.stories import prepare_builtin_data
+    from llm_scratch.train import TrainConfig
 except ImportError as e:
     sys.exit(f"gpu_check: cannot import llm_scratch ({e}); run `pip install --no-deps --no-build-isolation -e .` "
              f"from the repository root first (and install fastcore, e.g. from a carried wheel)")
@@ -48,7 +47,7 @@ def phase(name, args, paths, root):
                       batch_size=args.batch_size, num_iters=args.steps, warmup_iters=min(30, args.steps // 2),
                       log_interval=max(1, args.steps // 10), validation_interval=args.steps, val_batches=10,
                       checkpoint_interval=args.steps, device=args.device, precision=precision, compile=compile_,
-                      out=f'{root}/{name.replace("+", "_")}', progress=False, tensorboard=False)
+                      out_dir=f'{root}/{name.replace("+", "_")}', progress=False, tensorboard=False)
     t0 = time.perf_counter()
     r = train(cfg, log=lambda m: print('   ', m.replace('\n', '\n    '), flush=True))
     wall = time.perf_counter() - t0

@@ -2,9 +2,10 @@
 
 Ours:   `_step_batch` (random windows of a memory-mapped .npy) -> `train_step`: our `TransformerLM`, our `cross_entropy`,
         our `clip_grad_norm`, our `AdamW` (with `param_groups`), the cosine schedule -> a metrics record every
-        `--log_interval` steps (`MetricsLog`, the loss `.item()`), exactly what `llm_scratch_train` runs per step.
+        `--log_interval` steps (the loss `.item()` and `llm_scratch.run.MetricsLog`), what `fit` and its `LogMetrics`
+        callback do per step in `llm_scratch_train`.
 Anchor: the same batches -> `transformers.LlamaForCausalLM` (same configuration and weights, via
-        `llm_scratch.model.hf_state_dict`) + `F.cross_entropy` + `torch.nn.utils.clip_grad_norm_` + `torch.optim.AdamW`.
+        `llm_scratch.hf_export.hf_state_dict`) + `F.cross_entropy` + `torch.nn.utils.clip_grad_norm_` + `torch.optim.AdamW`.
 
 Both run the original project's model (vocab 10000, context 256, d_model 512, 4 layers, 16 heads, d_ff 1344) at batch
 8 by default, interleaved (ours, anchor, ours, anchor, ...) so background load hits both alike; we report the median
@@ -19,9 +20,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from llm_scratch.model import ModelConfig, TransformerLM, hf_llama_config, hf_state_dict
+from llm_scratch.hf_export import hf_llama_config, hf_state_dict
+from llm_scratch.model import ModelConfig, TransformerLM
 from llm_scratch.optim import AdamW, cosine_lr, param_groups
-from llm_scratch.train import MetricsLog, TrainConfig, _step_batch, train_step
+from llm_scratch.run import MetricsLog
+from llm_scratch.train import TrainConfig, _step_batch, train_step
 
 ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344, rope_theta=10000.0)
 
@@ -49,7 +52,7 @@ def build(seed=0):
 
 
 def run_ours(model, opt, data, cfg, log, it0, steps, timers):
-    "`steps` steps of exactly what `_fit` does per step; returns seconds per step; accumulates data/log time"
+    "`steps` steps of what `fit` + `LogMetrics` do per step; returns seconds per step; accumulates data/log time"
     t0 = time.perf_counter()
     loss_sum = torch.zeros(())
     for it in range(it0, it0 + steps):

@@ -121,7 +121,7 @@ def read_checkpoint(src, # a path, or a binary file object
         if Path(src).is_dir(): raise IsADirectoryError(f"{flag} {name} is a directory, not a checkpoint file")
     try: ck = torch.load(src, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
-        if "Unsupported global" in str(e):
+        if "unsupported global" in str(e).lower():
             what = re.search(r"GLOBAL (\S+)", str(e))
             raise ValueError(f"refusing to load {flag} {name}: it holds objects other than tensors and plain data "
                              f"({what.group(1) if what else 'a global'}; a pickle can run code on load)") from None
