@@ -18,4 +18,5 @@ for f in llm_scratch/[!_]*.py; do
   m=$(basename "$f" .py)
   python -c "import llm_scratch.$m" || { echo "import llm_scratch.$m failed on its own" >&2; exit 1; }
 done
+python tools/check_imports.py
 echo "package and notebooks are in sync"
