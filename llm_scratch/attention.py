@@ -8,7 +8,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .layers import Linear, softmax, _check_ids, _check_size
+from .layers import Linear, RMSNorm, softmax, _check_ids, _check_size
 
 # %% auto #0
 __all__ = ['RotaryEmbedding', 'scaled_dot_product_attention', 'KVCache', 'MultiHeadSelfAttention']
@@ -107,13 +107,14 @@ def _causal_mask(T: int, S: int, device=None) -> Tensor: # (T, S) bool
 
 # %% ../nbs/03_attention_rope.ipynb #e179a4ab
 class MultiHeadSelfAttention(nn.Module):
-    "Causal multi-head self-attention with optional RoPE and KV cache"
+    "Causal multi-head self-attention with optional RoPE, QK-norm and KV cache"
     def __init__(self, d_model: int, # model width
                  num_heads: int, # heads; must divide `d_model`
                  max_seq_len: int | None = None, # longest sequence (needed for RoPE)
                  theta: float | None = None, # RoPE base; None for no RoPE
                  device=None, dtype=None, # of the weights
-                 attn_impl: str = 'sdpa'): # 'sdpa' (F.scaled_dot_product_attention) or 'scratch' (ours)
+                 attn_impl: str = 'sdpa', # 'sdpa' (F.scaled_dot_product_attention) or 'scratch' (ours)
+                 qk_norm: bool = False): # RMSNorm each head's queries and keys (gains `q_norm`, `k_norm`) before RoPE
         super().__init__()
         _check_size('d_model', d_model); _check_size('num_heads', num_heads)
         if d_model % num_heads: raise ValueError(f"`d_model` ({d_model}) must be divisible by `num_heads` ({num_heads})")
@@ -123,6 +124,22 @@ class MultiHeadSelfAttention(nn.Module):
         self.max_seq_len, self.attn_impl = max_seq_len, attn_impl
         self.q_proj, self.k_proj, self.v_proj, self.output_proj = (Linear(d_model, d_model, device=device, dtype=dtype) for _ in range(4))
         self.rope = None if theta is None else RotaryEmbedding(theta, self.d_k, max_seq_len, device=device)
+        self.q_norm, self.k_norm = (RMSNorm(self.d_k, device=device, dtype=dtype) for _ in range(2)) if qk_norm else (None, None)
+
+    def qkv(self, x: Tensor, # (..., T, d_model)
+            token_positions: Tensor | None = None, # (..., T) RoPE positions; default start .. start+T-1
+            start: int = 0, # positions already cached
+           ): # q, k, v, each (..., nh, T, d_k)
+        "Per-head queries, keys and values of `x`, after QK-norm and RoPE"
+        q, k, v = (p(x).unflatten(-1, (self.num_heads, self.d_k)).transpose(-3, -2)  # (..., T, d_model) -> (..., T, nh, d_k) -> (..., nh, T, d_k)
+                   for p in (self.q_proj, self.k_proj, self.v_proj))
+        if self.q_norm is not None: q, k = self.q_norm(q), self.k_norm(k)  # RMS 1 over d_k, per head and position
+        if self.rope is not None:
+            T = x.shape[-2]
+            pos = range(start, start + T) if token_positions is None else token_positions
+            if isinstance(pos, Tensor) and pos.ndim > 1: pos = pos.unsqueeze(-2)  # (..., T) -> (..., 1, T), one row for all heads
+            q, k = self.rope(q, pos), self.rope(k, pos)
+        return q, k, v
 
     def forward(self, x: Tensor, # (..., T, d_model); (B, T, d_model) with a cache
                 token_positions: Tensor | None = None, # (..., T) RoPE positions; default start .. start+T-1
@@ -131,12 +148,7 @@ class MultiHeadSelfAttention(nn.Module):
         T, start = x.shape[-2], 0 if kv_cache is None else kv_cache.length
         if self.max_seq_len is not None and start + T > self.max_seq_len:
             raise ValueError(f"sequence too long: positions up to {start + T - 1} but max_seq_len={self.max_seq_len}")
-        q, k, v = (p(x).unflatten(-1, (self.num_heads, self.d_k)).transpose(-3, -2)  # (..., T, d_model) -> (..., T, nh, d_k) -> (..., nh, T, d_k)
-                   for p in (self.q_proj, self.k_proj, self.v_proj))
-        if self.rope is not None:
-            pos = range(start, start + T) if token_positions is None else token_positions
-            if isinstance(pos, Tensor) and pos.ndim > 1: pos = pos.unsqueeze(-2)  # (..., T) -> (..., 1, T), one row for all heads
-            q, k = self.rope(q, pos), self.rope(k, pos)
+        q, k, v = self.qkv(x, token_positions, start)  # (..., nh, T, d_k) each
         if kv_cache is not None:
             k, v = (t.to(q.dtype) for t in kv_cache.update(k, v))  # (B, nh, start+T, d_k) each
         y = self._attend(q, k, v, start)  # (..., nh, T, d_k)

@@ -5,13 +5,14 @@
 # %% ../nbs/04a_hf_export.ipynb #f64d8491
 from __future__ import annotations
 import importlib, os, shutil, tempfile
+from dataclasses import fields
 from pathlib import Path
 import torch
 from torch import Tensor
 from fastcore.script import Param, call_parse
 from .basics import cli_errors, read_checkpoint, unwrap_model
 from .bpe import bytes_to_unicode, load_vocab_merges
-from .model import TransformerLM, load_model
+from .model import ModelConfig, TransformerLM, load_model
 
 # %% auto #0
 __all__ = ['hf_llama_config', 'hf_state_dict', 'to_hf_llama', 'export_hf_cli']
@@ -31,13 +32,14 @@ def _require(*mods):
 
 def hf_llama_config(model: TransformerLM, **kwargs): # extra `LlamaConfig` fields, e.g. `eos_token_id`
     "The `transformers.LlamaConfig` describing `model`"
-    transformers, = _require('transformers')
     model = unwrap_model(model); c = model.config
+    _check_llama(c)
+    transformers, = _require('transformers')
     return transformers.LlamaConfig(
         vocab_size=c.vocab_size, hidden_size=c.d_model, intermediate_size=c.d_ff, num_hidden_layers=c.num_layers,
         num_attention_heads=c.num_heads, num_key_value_heads=c.num_heads, head_dim=c.d_model // c.num_heads,
         max_position_embeddings=c.context_length, rms_norm_eps=model.ln_final.eps, rope_theta=c.rope_theta,
-        hidden_act='silu', tie_word_embeddings=False, attention_bias=False, mlp_bias=False,
+        hidden_act='silu', tie_word_embeddings=c.tie_embeddings, attention_bias=False, mlp_bias=False,
         architectures=['LlamaForCausalLM'], **{'bos_token_id': None, 'eos_token_id': None, 'pad_token_id': None, **kwargs})
 
 # %% ../nbs/04a_hf_export.ipynb #0ce9cf4f
@@ -48,8 +50,10 @@ _HF_NAMES = {'attn.q_proj': 'self_attn.q_proj', 'attn.k_proj': 'self_attn.k_proj
 def hf_state_dict(model: TransformerLM) -> dict[str, Tensor]: # HF Llama parameter name -> tensor (fresh, contiguous)
     "`model`'s weights under `LlamaForCausalLM` names, with `q_proj`/`k_proj` rows permuted to HF's RoPE layout"
     model = unwrap_model(model); c, out = model.config, {}
+    _check_llama(c)
     perm = _half_split_rows(c.d_model, c.num_heads)
     for name, w in model.state_dict().items():
+        if name == 'lm_head.weight' and c.tie_embeddings: continue  # tied: HF stores `embed_tokens` once
         if name.startswith('layers.'):
             _, i, rest = name.split('.', 2)
             sub = rest.removesuffix('.weight')
@@ -93,6 +97,7 @@ def to_hf_llama(model: TransformerLM, out_dir, # directory to write (created if 
                 special_tokens: list[str] | None = None, # special tokens of the tokenizer, e.g. ['<|endoftext|>']
                ) -> Path: # `out_dir`, loadable with `LlamaForCausalLM.from_pretrained`
     "Write `model` as a Hugging Face `LlamaForCausalLM` directory (and its tokenizer, given our BPE files)"
+    _check_llama(unwrap_model(model).config)  # before anything is written
     safetensors_torch, transformers = _require('safetensors.torch', 'transformers')
     if (vocab_path is None) != (merges_path is None): raise ValueError("give both `vocab_path` and `merges_path`, or neither")
     out_dir = _check_out_dir(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,6 +112,17 @@ def to_hf_llama(model: TransformerLM, out_dir, # directory to write (created if 
         for f in tmp.iterdir(): os.replace(f, out_dir / f.name)
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
+
+# %% ../nbs/04a_hf_export.ipynb #55586df1
+_LLAMA_SWITCHES = ('tie_embeddings', 'zero_init_proj')  # the switches a `LlamaForCausalLM` can represent
+
+def _check_llama(c: ModelConfig):
+    "Refuse a `ModelConfig` whose architecture switches a Llama cannot represent, naming the switch and value"
+    for f in fields(ModelConfig)[8:]:  # the architecture switches come after the eight shape fields
+        v = getattr(c, f.name)
+        if f.name not in _LLAMA_SWITCHES and v != f.default:
+            raise ValueError(f"{f.name}={v!r} has no Llama equivalent: the Hugging Face export supports the default architecture, "
+                             f"with {' and '.join(_LLAMA_SWITCHES)} as the only switches")
 
 # %% ../nbs/04a_hf_export.ipynb #0ede937a
 def _check_export_args(out_dir, vocab_path, merges_path):
