@@ -100,9 +100,12 @@ def to_hf_llama(model: TransformerLM, out_dir, # directory to write (created if 
     _check_llama(unwrap_model(model).config)  # before anything is written
     safetensors_torch, transformers = _require('safetensors.torch', 'transformers')
     if (vocab_path is None) != (merges_path is None): raise ValueError("give both `vocab_path` and `merges_path`, or neither")
-    out_dir = _check_out_dir(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
+    if bad := [s for s in special_tokens or [] if not isinstance(s, str) or not s]: raise ValueError(f"special_tokens {bad!r}: must be non-empty strings")
+    out_dir, model = _check_out_dir(out_dir), unwrap_model(model)
     tok, eos = _hf_tokenizer(vocab_path, merges_path, special_tokens) if vocab_path else (None, None)
-    model = unwrap_model(model); cfg = hf_llama_config(model, eos_token_id=eos, dtype=str(model.lm_head.weight.dtype).removeprefix('torch.'))
+    if tok is not None and len(tok) > model.config.vocab_size:  # a special token the model has no row for
+        raise ValueError(f"special_tokens {special_tokens!r}: the tokenizer would have {len(tok)} ids, the model only {model.config.vocab_size} rows")
+    out_dir.mkdir(parents=True, exist_ok=True); cfg = hf_llama_config(model, eos_token_id=eos, dtype=str(model.lm_head.weight.dtype).removeprefix('torch.'))
     tmp = Path(tempfile.mkdtemp(dir=out_dir, prefix='.tmp_export_'))
     try:
         safetensors_torch.save_file({k: v.cpu() for k, v in hf_state_dict(model).items()}, tmp / 'model.safetensors', metadata={'format': 'pt'})
