@@ -1,4 +1,5 @@
-"""Optimizer step time: our `llm_scratch.optim.AdamW` against `torch.optim.AdamW(foreach=True)`.
+"""Optimizer step time: our `llm_scratch.optim.AdamW` against `torch.optim.AdamW(foreach=True)` (and, with `--muon`,
+our `Muon` against `torch.optim.Muon`).
 
 The parameters are those of the original project's model (vocab 10000, context 256, d_model 512, 4 layers,
 16 heads, d_ff 1344: about 22.7M parameters in 39 tensors). When `llm_scratch.model` is importable we build its
@@ -10,13 +11,21 @@ to the anchor, `torch.optim.AdamW(foreach=True)`. Also timed: our two paths forc
 `torch._foreach_*`; `foreach=False`: the per-parameter loop) and PyTorch's default (on CPU its per-parameter loop).
 Our default (`foreach=None`) is the loop on CPU and the vectorised path on accelerators, like PyTorch's.
 
+`--muon` adds a second table: Muon on the model's 28 hidden matrices (the attention and SwiGLU weights of the 4
+blocks, as `muon_param_groups` picks them), lr 0.02, weight decay 0.01, the rest default. The anchor is
+`torch.optim.Muon`, which runs Newton-Schulz in bfloat16 on every device; ours runs it in float32 on CPU and bfloat16
+elsewhere by default, and is also timed with `ns_dtype=torch.bfloat16` forced (the same arithmetic as PyTorch's).
+On a CPU without bfloat16 matrix instructions the bfloat16 runs are slow (about a minute per step on 2 cores):
+there keep `--repeats` and `--steps` at 1. The Muon table has no warm-up round (its state is one zero buffer per matrix).
+
     python bench/optim_step.py                       # CPU, all threads torch uses by default
     python bench/optim_step.py --device cuda --repeats 15 --steps 20
+    python bench/optim_step.py --muon --repeats 1 --steps 1       # + Muon against torch.optim.Muon
 """
 import argparse, os, statistics, subprocess, time
 import torch
 
-from llm_scratch.optim import AdamW
+from llm_scratch.optim import AdamW, Muon, muon_param_groups
 
 ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344, rope_theta=10000.0)
 HP = dict(lr=1e-3, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.01)
@@ -33,6 +42,17 @@ def original_params(device):
         shapes = [(V, d)] + layer * L + [(d,), (V, d)]               # token_embeddings, layers, ln_final, lm_head
         ps, src = [torch.randn(s) * 0.02 for s in shapes], 'tensors with the shapes of the original TransformerLM'
     return [torch.nn.Parameter(p.clone().to(device)) for p in ps], src
+
+
+def hidden_matrices(device):
+    "The original model's Muon matrices (`muon_param_groups`' first group; else tensors of their shapes) on `device`"
+    try:
+        from llm_scratch.model import TransformerLM
+        ps = [p.detach() for p in muon_param_groups(TransformerLM(**ORIGINAL), 0.0)[0]['params']]
+    except ImportError:
+        d, f = ORIGINAL['d_model'], ORIGINAL['d_ff']
+        ps = [torch.randn(s) * 0.02 for s in ([(d, d)] * 4 + [(f, d), (d, f), (f, d)]) * ORIGINAL['num_layers']]
+    return [torch.nn.Parameter(p.clone().to(device)) for p in ps]
 
 
 def with_grads(params, seed=0):
@@ -60,12 +80,28 @@ def uptime():
     except OSError: return 'uptime unavailable'
 
 
+def table(opts, ref, args, device, warmup=2):
+    "Time the optimizers in `opts` interleaved and print the table of ms/step and the ratio to `opts[ref]`"
+    if warmup:
+        for opt in opts.values(): time_steps(opt, warmup, device)  # warm-up: allocates the state
+    times, names = {k: [] for k in opts}, list(opts)
+    for r in range(args.repeats):
+        for k in (names if r % 2 == 0 else names[::-1]): times[k].append(time_steps(opts[k], args.steps, device))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    best = {k: min(v) for k, v in times.items()}
+    print(f"\n| {'optimizer':34} | median ms/step | best ms/step | ratio (median) | ratio (best) |")
+    print(f"|{'-' * 36}|---------------|--------------|----------------|--------------|")
+    for k in names:
+        print(f'| {k:34} | {med[k] * 1e3:13.2f} | {best[k] * 1e3:12.2f} | {med[k] / med[ref]:13.2f}x | {best[k] / best[ref]:11.2f}x |')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--device', default='cpu', help='cpu or cuda')
     ap.add_argument('--repeats', type=int, default=7, help='interleaved rounds (median and best over them)')
     ap.add_argument('--steps', type=int, default=5, help='optimizer steps per timing')
     ap.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch\'s choice)')
+    ap.add_argument('--muon', action='store_true', help='also time Muon against torch.optim.Muon')
     args = ap.parse_args()
     if args.threads: torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -80,19 +116,14 @@ def main():
     print(f'parameters: {n / 1e6:.2f}M in {len(base)} tensors ({src}); device {device}, '
           f'{torch.get_num_threads()} threads, torch {torch.__version__}')
     print(f'load before: {uptime()}')
-    for opt in opts.values(): time_steps(opt, 2, device)           # warm-up: allocates the state
-    times = {k: [] for k in opts}
-    names = list(opts)
-    for r in range(args.repeats):
-        for k in (names if r % 2 == 0 else names[::-1]): times[k].append(time_steps(opts[k], args.steps, device))
+    table(opts, ref, args, device)
+    if args.muon:
+        hidden = hidden_matrices(device)
+        hp, mref = dict(lr=0.02, weight_decay=0.01), 'torch.optim.Muon'
+        print(f'\nMuon: {sum(p.numel() for p in hidden) / 1e6:.2f}M parameters in {len(hidden)} matrices')
+        table({'ours, default': Muon(with_grads(hidden), **hp), mref: torch.optim.Muon(with_grads(hidden), **hp),
+               'ours, ns_dtype=bfloat16': Muon(with_grads(hidden), **hp, ns_dtype=torch.bfloat16)}, mref, args, device, warmup=0)
     print(f'load after:  {uptime()}')
-    med = {k: statistics.median(v) for k, v in times.items()}
-    best = {k: min(v) for k, v in times.items()}
-    print(f"\n| {'optimizer':34} | median ms/step | best ms/step | ratio (median) | ratio (best) |")
-    print(f"|{'-' * 36}|---------------|--------------|----------------|--------------|")
-    for k in names:
-        print(f'| {k:34} | {med[k] * 1e3:13.2f} | {best[k] * 1e3:12.2f} | {med[k] / med[ref]:13.2f}x | {best[k] / best[ref]:11.2f}x |')
-
 
 if __name__ == '__main__':
     main()
