@@ -93,6 +93,11 @@ def _adamw_group_step(state: dict, group: dict):
     (_adamw_foreach if foreach else _adamw_loop)(ps, gs, ms, vs, ts, group['lr'], *group['betas'], group['eps'], group['weight_decay'])
 
 # %% ../nbs/05_optim_schedule.ipynb #77172cce
+def _closure_loss(closure) -> Tensor | None:
+    "The loss `closure()` returns, computed with gradients on (None without a closure)"
+    if closure is None: return None
+    with torch.enable_grad(): return closure()
+
 class AdamW(torch.optim.Optimizer):
     "AdamW (Loshchilov & Hutter): the Adam step, then the decoupled decay `p -= lr*weight_decay*p`"
     def __init__(self,
@@ -114,9 +119,7 @@ class AdamW(torch.optim.Optimizer):
     @torch.no_grad()
     def step(self, closure=None):
         "Update every parameter that has a gradient; returns `closure()`'s loss when given one"
-        loss = None
-        if closure is not None:
-            with torch.enable_grad(): loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups: _adamw_group_step(self.state, group)
         return loss
 
@@ -238,9 +241,7 @@ class Muon(torch.optim.Optimizer):
     @torch.no_grad()
     def step(self, closure=None):
         "Update every parameter that has a gradient; returns `closure()`'s loss when given one"
-        loss = None
-        if closure is not None:
-            with torch.enable_grad(): loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups: _muon_group_step(self.state, group)
         return loss
 
@@ -296,9 +297,7 @@ class MuonWithAdamW(torch.optim.Optimizer):
     @torch.no_grad()
     def step(self, closure=None):
         "Update every parameter that has a gradient; returns `closure()`'s loss when given one"
-        loss = None
-        if closure is not None:
-            with torch.enable_grad(): loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             g = {**group, 'lr': group['lr'] * group['lr_ratio']}
             (_muon_group_step if group['use_muon'] else _adamw_group_step)(self.state, g)
