@@ -120,7 +120,7 @@ def main():
         t2["tt"] = min(t2["tt"], best(lambda: enc.encode(text, allowed_special="all"), 1)[0])
         t2["file1"] = min(t2["file1"], best(lambda: encode_file(corpus, out, Tokenizer.from_files(vp, mp, [EOT]), num_workers=1, progress=False), 1)[0])
         t2["file"] = min(t2["file"], best(lambda: encode_file(corpus, out, Tokenizer.from_files(vp, mp, [EOT]), num_workers=ncpu, progress=False), 1)[0])
-        t2["cli"] = min(t2["cli"], best(lambda: subprocess.run([script_path("llm_scratch_encode"), corpus, "--vocab_path", vp, "--merges_path", mp, "--out_path", out, "--no-progress"], check=True, capture_output=True), 1)[0])
+        t2["cli"] = min(t2["cli"], best(lambda: subprocess.run([script_path("llm_scratch_encode"), corpus, "--vocab_path", vp, "--merges_path", mp, "--out_path", out, "--no-progress", "--overwrite"], check=True, capture_output=True), 1)[0])
         t2["tt_big"] = min(t2["tt_big"], best(lambda: enc.encode(big_text, allowed_special="all"), 1)[0])
         t2["file_big"] = min(t2["file_big"], best(lambda: encode_file(big, WORK / "big.npy", Tokenizer.from_files(vp, mp, [EOT]), num_workers=ncpu, progress=False), 1)[0])
     assert np.load(WORK / "big.npy", mmap_mode="r").tolist() == enc.encode(big_text, allowed_special="all"), "encode_file ids differ from tiktoken"

@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_basics.ipynb #48cd763f
 from __future__ import annotations
-import os, pickle, queue, re, shutil, sys, tempfile
+import os, pickle, queue, re, secrets, shutil, subprocess, sys, tempfile, warnings
 import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['cpu_count', 'atomic_path', 'atomic_write', 'read_text_chunk', 'imap_workers', 'read_checkpoint', 'unwrap_model',
-           'pick_device', 'cli_errors', 'script_path']
+__all__ = ['cpu_count', 'atomic_path', 'atomic_write', 'atomic_write_files', 'small_tmpfs', 'fill_disk', 'read_text_chunk',
+           'imap_workers', 'read_checkpoint', 'unwrap_model', 'pick_device', 'cli_errors', 'script_path']
 
 # %% ../nbs/00_basics.ipynb #8e5e4eda
 def cpu_count() -> int: # cores this process may run on
@@ -39,6 +39,83 @@ def atomic_write(path, # the file to (re)place
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data); f.flush(); os.fsync(f.fileno())
     return Path(path)
+
+# %% ../nbs/00_basics.ipynb #f7ca96cb
+def _temp_beside(path, data: str | bytes) -> Path:
+    "A new temporary file beside `path` holding `data`, flushed to disk (removed again if the write fails)"
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f: f.write(data.encode("utf-8") if isinstance(data, str) else data); f.flush(); os.fsync(f.fileno())
+    except BaseException: Path(tmp).unlink(missing_ok=True); raise
+    return Path(tmp)
+
+def _backup(path: Path) -> Path:
+    "A second name for the file `path` (a hard link, else a copy), to rename back if a later step fails"
+    b = path.with_name(f".{path.name}.{secrets.token_hex(4)}.bak")
+    try: os.link(path, b)
+    except OSError:
+        try: shutil.copy2(path, b)
+        except BaseException: b.unlink(missing_ok=True); raise
+    return b
+
+# %% ../nbs/00_basics.ipynb #7ddf4a3c
+def _replace_all(tmps: dict[Path, Path]):
+    "Rename each temporary file `tmps[target]` over its target; if one rename fails, put the old targets back"
+    backups, done = {}, []
+    try:
+        for p in tmps:
+            if p.exists(): backups[p] = _backup(p)
+        for p, t in tmps.items(): os.replace(t, p); done.append(p)
+    except BaseException:
+        for p in reversed(done):
+            if p in backups: os.replace(backups.pop(p), p)
+            else: p.unlink(missing_ok=True)
+        raise
+    finally:
+        for b in backups.values(): b.unlink(missing_ok=True)
+
+# %% ../nbs/00_basics.ipynb #d4b4ec74
+def atomic_write_files(files: dict, # path -> its new contents (str, written as UTF-8, or bytes)
+                      ) -> list[Path]: # the paths
+    "Write several files so that, after any error, all of them have their old contents or all their new ones"
+    tmps = {}
+    try:
+        for p, data in files.items(): tmps[Path(p)] = _temp_beside(p, data)
+        _replace_all(tmps)
+        for d in {p.parent for p in tmps}: _fsync_dir(d)
+    finally:
+        for t in tmps.values(): t.unlink(missing_ok=True)
+    return list(tmps)
+
+def _fsync_dir(d: Path):
+    "Flush the directory `d` (its renames) to disk, where the OS allows it"
+    try: fd = os.open(d, os.O_RDONLY)
+    except OSError: return
+    try: os.fsync(fd)
+    except OSError: pass
+    finally: os.close(fd)
+
+# %% ../nbs/00_basics.ipynb #e47839c1
+@contextmanager
+def small_tmpfs(size: str = "1m", # the size of the file system, as `mount -o size=` takes it
+               ) -> Iterator[Path | None]: # the mount point, or None where a tmpfs can't be mounted
+    "Mount a small `tmpfs` on a temporary directory (for full-disk tests, as root); warn and yield None elsewhere"
+    if not hasattr(os, "geteuid") or os.geteuid() != 0: warnings.warn("SKIPPED full-disk test: mounting a tmpfs needs root"); yield None; return
+    with tempfile.TemporaryDirectory() as d:
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", d], capture_output=True, text=True)
+        if r.returncode: warnings.warn(f"SKIPPED full-disk test: mount -t tmpfs failed: {r.stderr.strip()[:200]}"); yield None; return
+        try: yield Path(d)
+        finally:
+            if subprocess.run(["umount", d], capture_output=True).returncode: subprocess.run(["umount", "-l", d], capture_output=True)
+
+def fill_disk(d: Path, # a directory on the file system to fill
+              leave: int = 0, # bytes to leave free
+             ) -> Path: # the filler file (delete it to free the space)
+    "Fill the file system of `d` with one file, leaving `leave` bytes free"
+    st = os.statvfs(d); filler = Path(d) / ".filler"
+    with open(filler, "ab") as f: f.write(bytes(max(st.f_bavail * st.f_frsize - leave, 0)))
+    return filler
 
 # %% ../nbs/00_basics.ipynb #283c5d84
 def read_text_chunk(path, # UTF-8 text file

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_bpe.ipynb #ab73ae82
 from __future__ import annotations
-import heapq, json, os, resource, time, warnings
+import hashlib, heapq, json, os, re, resource, tempfile, time, warnings
 from collections import Counter, defaultdict
 from pathlib import Path
 import numpy as np
 import regex
 from fastcore.script import call_parse, Param
 from tqdm.auto import tqdm
-from .basics import atomic_write, cli_errors, cpu_count, imap_workers, read_text_chunk
+from .basics import atomic_write_files, cli_errors, cpu_count, imap_workers, read_text_chunk
 
 # %% auto #0
 __all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'chunk_boundaries', 'train_bpe', 'save_vocab_merges',
@@ -236,18 +236,26 @@ def _merge_loop(words, counts, vocab, num_merges, progress=False, small=SMALL_ME
     return merges, freqs
 
 # %% ../nbs/00_bpe.ipynb #69b5b533
-def _check_args(input_path, vocab_size, special_tokens, num_workers=None, chunk_bytes=None):
-    "Raise a clear error for bad `train_bpe` arguments"
+def _check_specials(specials: list, flag: str = "special_tokens"):
+    "Raise a clear error naming `flag` for special tokens that are empty, not text, a single byte or repeated"
+    for s in specials:
+        if not isinstance(s, str) or not s: raise ValueError(f"{flag} must be non-empty strings, got {specials!r}")
+        try: b = s.encode("utf-8")
+        except UnicodeEncodeError: raise ValueError(f"{flag} {s!r}: not valid Unicode text") from None
+        if len(b) == 1: raise ValueError(f"{flag} {s!r}: a single byte is already a token of every vocab (use a longer string)")
+    if len(set(specials)) != len(specials): raise ValueError(f"{flag} has duplicates: {specials!r}")
+
+def _check_args(input_path, vocab_size, special_tokens, num_workers=None, chunk_bytes=None, cli=False):
+    "Raise a clear error for bad `train_bpe` arguments (naming them as command-line flags if `cli`)"
+    f = (lambda k: f"--{k}") if cli else (lambda k: k)
     p = Path(input_path)
     if not p.exists(): raise FileNotFoundError(f"input_path {str(input_path)!r} does not exist")
     if p.is_dir(): raise IsADirectoryError(f"input_path {str(input_path)!r} is a directory, not a text file")
-    specials = list(special_tokens or [])
-    if any(not isinstance(s, str) or not s for s in specials): raise ValueError(f"special_tokens must be non-empty strings, got {specials!r}")
-    if len(set(specials)) != len(specials): raise ValueError(f"special_tokens has duplicates: {specials!r}")
+    specials = list(special_tokens or []); _check_specials(specials, f("special_tokens"))
     if not isinstance(vocab_size, int) or vocab_size < 256 + len(specials):
-        raise ValueError(f"vocab_size={vocab_size!r} must be an int >= 256 + {len(specials)} special tokens = {256 + len(specials)}")
+        raise ValueError(f"{f('vocab_size')} {vocab_size!r}: must be an int >= 256 + {len(specials)} special tokens = {256 + len(specials)}")
     for k, v in (("num_workers", num_workers), ("chunk_bytes", chunk_bytes)):
-        if v is not None and (not isinstance(v, int) or v < 1): raise ValueError(f"{k}={v!r} must be a positive int or None")
+        if v is not None and (not isinstance(v, int) or v < 1): raise ValueError(f"{f(k)} {v!r}: must be a positive int or None")
     return p, specials
 
 # %% ../nbs/00_bpe.ipynb #50d5ef65
@@ -279,40 +287,79 @@ def train_bpe(input_path, # UTF-8 text file to train on
     return vocab, merges
 
 # %% ../nbs/00_bpe.ipynb #0b9d4034
+def _vocab_digest(toks: dict[str, int]) -> str:
+    "A short hash of the mapping token string -> id of a vocab.json (not of its formatting)"
+    return hashlib.sha256(json.dumps(sorted(toks.items())).encode()).hexdigest()[:16]
+
 def save_vocab_merges(vocab: dict[int, bytes], # id -> token bytes
                       merges: list[tuple[bytes, bytes]], # merges in creation order
                       vocab_path, # where to write vocab.json
                       merges_path, # where to write merges.txt
-                     ):
-    "Save `vocab` and `merges` in GPT-2's `vocab.json` / `merges.txt` format"
-    b2u = bytes_to_unicode()
-    enc = lambda b: "".join(b2u[x] for x in b)
+                      overwrite: bool = True, # replace existing files (False: `FileExistsError` if either exists)
+                     ) -> tuple[Path, Path]: # (vocab_path, merges_path)
+    "Save `vocab` and `merges` in GPT-2's `vocab.json` / `merges.txt` format: both files or, after an error, neither"
+    b2u = bytes_to_unicode(); enc = lambda b: "".join(b2u[x] for x in b)
     toks = {enc(b): i for i, b in sorted(vocab.items())}
     if len(toks) != len(vocab):
         dup = [b for b, n in Counter(vocab.values()).items() if n > 1]
         raise ValueError(f"vocab has several ids for the same bytes, which vocab.json can't hold: {dup[:5]!r}")
-    atomic_write(vocab_path, json.dumps(toks, ensure_ascii=False, indent=0))
-    atomic_write(merges_path, "#version: 0.2\n" + "".join(f"{enc(a)} {enc(b)}\n" for a, b in merges))
+    if not overwrite and (old := [str(p) for p in (vocab_path, merges_path) if Path(p).exists()]):
+        raise FileExistsError(f"{old[0]!r} already exists (pass overwrite=True to replace it)")
+    head = f"#version: 0.2 vocab_sha256={_vocab_digest(toks)}\n"
+    atomic_write_files({vocab_path: json.dumps(toks, ensure_ascii=False, indent=0),
+                        merges_path: head + "".join(f"{enc(a)} {enc(b)}\n" for a, b in merges)})
+    return Path(vocab_path), Path(merges_path)
 
 # %% ../nbs/00_bpe.ipynb #10c61be2
+def _short(x, n: int = 60) -> str: # `repr(x)`, cut to about `n` characters
+    r = repr(x); return r if len(r) <= n else r[:n] + "..."
+
+def _read_vocab(path, u2b) -> tuple[dict[int, bytes], dict[str, int]]: # (id -> bytes, the file's token -> id)
+    "The vocab in the vocab.json `path`, with a short error naming `--vocab_path` if it is not one"
+    where = f"--vocab_path {str(path)!r} is not a GPT-2 vocab.json"
+    try: toks = json.loads(Path(path).read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as e: raise ValueError(f"{where}: not UTF-8 text (byte {e.start})") from None
+    except json.JSONDecodeError as e: raise ValueError(f"{where}: not JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
+    if not isinstance(toks, dict): raise ValueError(f"{where}: it holds a JSON {type(toks).__name__}, not an object token -> id")
+    vocab = {}
+    for s, i in toks.items():
+        if type(i) is not int or i < 0 or i in vocab: raise ValueError(f"{where}: token {_short(s)} has the id {_short(i)} (not an int >= 0, or taken)")
+        try: vocab[i] = bytes(u2b[c] for c in s) or None
+        except KeyError as e: raise ValueError(f"{where}: token {_short(s)} holds {e.args[0]!r}, which is not in GPT-2's byte map") from None
+        if vocab[i] is None: raise ValueError(f"{where}: the empty string is not a token (id {i})")
+    return vocab, toks
+
+# %% ../nbs/00_bpe.ipynb #d93dd6df
+def _read_merges(path, u2b) -> tuple[list[tuple[bytes, bytes]], list[int], str]: # (merges, their line numbers, the first line)
+    "The merges in the merges.txt `path`, with a short error naming `--merges_path` and the line if it is not one"
+    where = f"--merges_path {str(path)!r} is not a GPT-2 merges.txt"
+    try: lines = Path(path).read_bytes().decode("utf-8").split("\n")
+    except UnicodeDecodeError as e: raise ValueError(f"{where}: not UTF-8 text (byte {e.start})") from None
+    head = lines[0] if lines[0].startswith("#version") else ""
+    merges, lns = [], []
+    for ln, line in enumerate(lines, 1):
+        if not (line := line.rstrip("\r")) or (ln == 1 and head): continue
+        parts = line.split(" ")
+        if len(parts) != 2 or not all(parts): raise ValueError(f"{where}: line {ln} {_short(line)} is not two tokens separated by a space")
+        try: merges.append(tuple(bytes(u2b[c] for c in t) for t in parts)); lns.append(ln)
+        except KeyError as e: raise ValueError(f"{where}: line {ln} holds {e.args[0]!r}, which is not in GPT-2's byte map") from None
+    return merges, lns, head
+
+# %% ../nbs/00_bpe.ipynb #aa3857b4
 def load_vocab_merges(vocab_path, # vocab.json (token string -> id)
                       merges_path, # merges.txt
                      ) -> tuple[dict[int, bytes], list[tuple[bytes, bytes]]]: # (id -> token bytes, merges)
-    "Load GPT-2 format `vocab.json` and `merges.txt` into `vocab` and `merges`"
+    "Load GPT-2 format `vocab.json` and `merges.txt` into `vocab` and `merges`, checking that they belong together"
+    for flag, p in (("--vocab_path", vocab_path), ("--merges_path", merges_path)):
+        if not Path(p).is_file(): raise FileNotFoundError(f"{flag} {str(p)!r} " + ("is a directory" if Path(p).is_dir() else "does not exist"))
     u2b = {u: b for b, u in bytes_to_unicode().items()}
-    dec = lambda s: bytes(u2b[c] for c in s)
-    for p in (vocab_path, merges_path):
-        if not Path(p).is_file(): raise FileNotFoundError(f"{str(p)!r} does not exist")
-    try:
-        vocab = {int(i): dec(s) for s, i in json.loads(Path(vocab_path).read_text(encoding="utf-8")).items()}
-        merges = []
-        for ln, line in enumerate(Path(merges_path).read_text(encoding="utf-8").splitlines(), 1):
-            if not line or (ln == 1 and line.startswith("#version")): continue
-            a, b = line.split(" ")
-            merges.append((dec(a), dec(b)))
-    except (ValueError, KeyError, AttributeError) as e:
-        where = f"{str(merges_path)!r} line {ln}" if "ln" in locals() else repr(str(vocab_path))
-        raise ValueError(f"not a GPT-2 vocab.json/merges.txt pair: {where}: {e!r}") from None
+    (vocab, toks), (merges, lns, head) = _read_vocab(vocab_path, u2b), _read_merges(merges_path, u2b)
+    if (m := re.search(r"vocab_sha256=(\w+)", head)) and m.group(1) != _vocab_digest(toks):
+        raise ValueError(f"--merges_path {str(merges_path)!r} was saved with another vocab than --vocab_path {str(vocab_path)!r} (a mixed pair)")
+    have = set(vocab.values())
+    for ln, (a, b) in zip(lns, merges):
+        if missing := [t for t in (a, b, a + b) if t not in have]:
+            raise ValueError(f"--merges_path {str(merges_path)!r} line {ln}: the merge uses tokens missing from --vocab_path {str(vocab_path)!r}: {_short(missing)}")
     return vocab, merges
 
 # %% ../nbs/00_bpe.ipynb #e65af9bd
@@ -332,6 +379,19 @@ def _peak_mb():
     return tuple(resource.getrusage(w).ru_maxrss * k / 2**20 for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
 # %% ../nbs/00_bpe.ipynb #c3b1fedf
+def _out_paths(out_dir: str, prefix: str, overwrite: bool) -> tuple[Path, Path]: # (vocab path, merges path)
+    "The files `llm_scratch_bpe` will write, after checking that it may write them"
+    d = Path(out_dir)
+    if d.exists() and not d.is_dir(): raise NotADirectoryError(f"--out_dir {out_dir!r} is a file, not a directory")
+    if not prefix.isprintable() or "/" in prefix or os.sep in prefix: raise ValueError(f"--prefix {prefix!r}: must be a file name prefix, not a path")
+    vp, mp_ = d / f"{prefix}vocab.json", d / f"{prefix}merges.txt"
+    if not overwrite and (old := [p.name for p in (vp, mp_) if p.exists()]):
+        raise FileExistsError(f"--out_dir {out_dir!r} already holds {' and '.join(old)}: pass --overwrite to replace them, or choose another --out_dir or --prefix")
+    try: d.mkdir(parents=True, exist_ok=True); tempfile.TemporaryFile(dir=d).close()
+    except OSError as e: raise PermissionError(f"--out_dir {out_dir!r}: can't write there ({e.strerror})") from None
+    return vp, mp_
+
+# %% ../nbs/00_bpe.ipynb #69a2edeb
 @call_parse
 def bpe_cli(input_path: str, # UTF-8 text file to train on
             vocab_size: int = 10_000, # final vocabulary size: 256 bytes + special tokens + merges
@@ -340,15 +400,15 @@ def bpe_cli(input_path: str, # UTF-8 text file to train on
             prefix: str = "", # file name prefix, e.g. `tinystories_`
             num_workers: int = None, # pre-tokenization processes (default: available cores)
             progress: bool = True, # progress bars over chunks and merges (`--no-progress` hides them)
+            overwrite: bool = False, # replace the vocab.json / merges.txt already in `out_dir`
            ):
     "Train a byte-level BPE tokenizer and save it as GPT-2 `vocab.json` and `merges.txt`"
     with cli_errors("llm_scratch_bpe"):
-        _check_args(input_path, vocab_size, special_tokens, num_workers)
-        if Path(out_dir).exists() and not Path(out_dir).is_dir(): raise NotADirectoryError(f"--out_dir {out_dir!r} is a file, not a directory")
+        _check_args(input_path, vocab_size, special_tokens, num_workers, cli=True)
+        vp, mp_ = _out_paths(out_dir, prefix, overwrite)
         t0 = time.perf_counter()
         vocab, merges = train_bpe(input_path, vocab_size, special_tokens, num_workers=num_workers, progress=progress)
-        vp, mp_ = Path(out_dir) / f"{prefix}vocab.json", Path(out_dir) / f"{prefix}merges.txt"
-        save_vocab_merges(vocab, merges, vp, mp_)
+        save_vocab_merges(vocab, merges, vp, mp_, overwrite=overwrite)
         main, workers = _peak_mb()
         print(f"vocab {len(vocab)} ({len(merges)} merges) -> {vp}, {mp_}\n"
               f"time {time.perf_counter() - t0:.2f} s, peak RSS {main:.0f} MB (main), {workers:.0f} MB (largest worker)")

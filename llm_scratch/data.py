@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_data.ipynb #da7a0001
 from __future__ import annotations
-import gzip, http.client, os, shutil, tempfile, urllib.error, urllib.request
+import errno, gzip, http.client, io, os, shutil, tempfile, urllib.error, urllib.request, zlib
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
@@ -14,7 +14,7 @@ from fastcore.script import Param, call_parse
 from tqdm.auto import tqdm
 
 from .basics import atomic_path, cli_errors, cpu_count, imap_workers, read_text_chunk
-from .bpe import chunk_boundaries
+from .bpe import _check_specials, chunk_boundaries
 from .tokenizer import Tokenizer, _unicode_pat
 
 # %% auto #0
@@ -31,13 +31,11 @@ def _encode_chunk(task) -> tuple[np.ndarray, int]:
     return np.array(_worker_tokenizer.encode(read_text_chunk(path, start, end)), dtype=dtype), end - start
 
 # %% ../nbs/01a_data.ipynb #ae5d44e1
-def _set_npy_length(path, n: int, offset: int, dtype):
-    "Rewrite the header of the 1-D `.npy` at `path` to hold `n` items and cut the file there"
-    h = tempfile.SpooledTemporaryFile()
+def _npy_header(n: int, dtype) -> bytes:
+    "The header of a 1-D `.npy` file of `n` items of `dtype` (numpy pads it: the same length for any `n`)"
+    h = io.BytesIO()
     np.lib.format.write_array_header_1_0(h, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (n,)})
-    h.seek(0); header = h.read()
-    if len(header) != offset: raise RuntimeError(f"npy header length changed ({offset} -> {len(header)})")
-    with open(path, "r+b") as f: f.write(header); f.truncate(offset + n * np.dtype(dtype).itemsize)
+    return h.getvalue()
 
 # %% ../nbs/01a_data.ipynb #2b14feef
 def _map_chunks(tasks, tokenizer, num_workers) -> Iterator[tuple[np.ndarray, int]]:
@@ -63,17 +61,29 @@ def encode_file(input_path, # UTF-8 text file
     size, dtype = input_path.stat().st_size, np.uint16 if tokenizer.vocab_size <= 1 << 16 else np.uint32
     bounds = chunk_boundaries(input_path, chunk_bytes, list(tokenizer.special_tokens))
     tasks = [(str(input_path), a, b, dtype) for a, b in zip(bounds, bounds[1:])]
-    with atomic_path(output_path) as tmp:
-        out, n = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=(max(size, 1),)), 0
-        offset = out.offset
-        with tqdm(total=size, unit="B", unit_scale=True, desc=input_path.name, disable=not progress) as bar:
-            for ids, nb in _map_chunks(tasks, tokenizer, num_workers):
-                out[n:n + len(ids)] = ids; n += len(ids); bar.update(nb)
-        out.flush(); del out
-        _set_npy_length(tmp, n, offset, dtype)
+    try:
+        with atomic_path(output_path) as tmp, open(tmp, "wb") as f:
+            head, n = _npy_header(0, dtype), 0; f.write(head)
+            with tqdm(total=size, unit="B", unit_scale=True, desc=input_path.name, disable=not progress) as bar:
+                for ids, nb in _map_chunks(tasks, tokenizer, num_workers): f.write(ids.data); n += len(ids); bar.update(nb)
+            if len(h := _npy_header(n, dtype)) != len(head): raise RuntimeError(f"npy header length changed ({len(head)} -> {len(h)})")
+            f.seek(0); f.write(h); f.flush(); os.fsync(f.fileno())
+    except OSError as e:
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG): raise
+        raise OSError(e.errno, f"writing output_path {str(output_path)!r} failed: {e.strerror} (nothing written)") from None
     return output_path
 
 # %% ../nbs/01a_data.ipynb #8763dc3d
+def _check_out_path(out: Path, src: Path, overwrite: bool):
+    "Raise a clear error if `llm_scratch_encode` may not write `out`"
+    if out.resolve() == src.resolve(): raise ValueError(f"--out_path {str(out)!r} is the input file (give another --out_path)")
+    if out.is_dir(): raise IsADirectoryError(f"--out_path {str(out)!r} is a directory (give a file name)")
+    if out.exists() and not overwrite: raise FileExistsError(f"--out_path {str(out)!r} already exists: pass --overwrite to replace it")
+    if out.parent.exists() and not out.parent.is_dir(): raise NotADirectoryError(f"--out_path {str(out)!r}: {str(out.parent)!r} is a file, not a directory")
+    try: out.parent.mkdir(parents=True, exist_ok=True); tempfile.TemporaryFile(dir=out.parent).close()
+    except OSError as e: raise PermissionError(f"--out_path {str(out)!r}: can't write in its directory ({e.strerror})") from None
+
+# %% ../nbs/01a_data.ipynb #347662d4
 @call_parse
 def encode_cli(input_path: str, # UTF-8 text file to encode
                vocab_path: Param("vocab.json written by llm_scratch_bpe", str, required=True) = None,
@@ -82,14 +92,15 @@ def encode_cli(input_path: str, # UTF-8 text file to encode
                out_path: str = None, # the .npy file to write (default: INPUT with the suffix .npy)
                num_workers: int = None, # worker processes (default: all cores)
                progress: bool = True, # show a progress bar
+               overwrite: bool = False, # replace `out_path` if it exists
               ):
     "Encode a text file into a .npy of token ids with a BPE tokenizer"
     with cli_errors("llm_scratch_encode"):
         src, out = Path(input_path), Path(out_path or Path(input_path).with_suffix(".npy"))
         if not src.is_file(): raise FileNotFoundError(f"input {input_path!r} does not exist or is not a file")
-        if out.resolve() == src.resolve(): raise ValueError(f"--out_path {str(out)!r} is the input file (give another --out_path)")
         if num_workers is not None and num_workers < 1: raise ValueError(f"--num_workers {num_workers}: must be >= 1")
         if vocab_path is None or merges_path is None: raise ValueError("--vocab_path and --merges_path are required")
+        _check_specials(list(special_tokens or []), "--special_tokens"); _check_out_path(out, src, overwrite)
         tk = Tokenizer.from_files(vocab_path, merges_path, special_tokens)
         ids = np.load(encode_file(src, out, tk, num_workers=num_workers, progress=progress), mmap_mode="r")
         print(f"{len(ids):,} tokens ({ids.dtype}) -> {out}")
@@ -124,8 +135,12 @@ def _fetch(url: str, part: Path, timeout: float, progress: bool) -> None:
 
 # %% ../nbs/01a_data.ipynb #2542fe4e
 def _gunzip(src: Path, dst: Path):
-    "Decompress `src` into `dst` atomically, then delete `src`"
-    with atomic_path(dst) as tmp, gzip.open(src, "rb") as fi, open(tmp, "wb") as fo: shutil.copyfileobj(fi, fo, 1 << 20)
+    "Decompress `src` into `dst` atomically, then delete `src`; if `src` is not valid gzip, delete it (we downloaded it) and raise"
+    try:
+        with atomic_path(dst) as tmp, gzip.open(src, "rb") as fi, open(tmp, "wb") as fo: shutil.copyfileobj(fi, fo, 1 << 20)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        src.unlink(missing_ok=True)
+        raise ValueError(f"{str(src)!r} is not a valid gzip file ({str(e)[:80]}); deleted it: run again to download it again") from None
     src.unlink()
 
 # %% ../nbs/01a_data.ipynb #20009e8b

@@ -164,6 +164,7 @@ def prepare_builtin_data(data_dir,  # where the corpus, tokenizer and token arra
     stamp = dict(n_stories=n_stories, vocab_size=vocab_size, special_tokens=list(special_tokens), version=1)
     if (d / "builtin.json").exists() and json.loads((d / "builtin.json").read_text()) == stamp and all(p.exists() for p in paths.values()):
         return {k: str(v) for k, v in paths.items()}
+    (d / "builtin.json").unlink(missing_ok=True)  # a run killed below must not leave an old stamp beside new files
     write_stories(d / "train.txt", n_stories, seed=0); write_stories(d / "val.txt", max(n_stories // 10, 20), seed=1)
     vocab, merges = train_bpe(d / "train.txt", vocab_size, list(special_tokens), progress=progress)
     save_vocab_merges(vocab, merges, paths["vocab_path"], paths["merges_path"])

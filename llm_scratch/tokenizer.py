@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_tokenizer.ipynb #6f91cfb3
 from __future__ import annotations
-import functools, gc, re
+import functools, gc, heapq, re
 from collections.abc import Iterable, Iterator
 from bisect import bisect_right
 from contextlib import contextmanager
@@ -18,7 +18,7 @@ from fastcore.basics import patch
 from .bpe import GPT2_PAT, load_vocab_merges
 
 # %% auto #0
-__all__ = ['bpe_merge', 'Tokenizer', 'bpe_merge_batch']
+__all__ = ['LONG_WORD', 'bpe_merge', 'Tokenizer', 'bpe_merge_batch', 'bpe_merge_long']
 
 # %% ../nbs/01_tokenizer.ipynb #0576f679
 _NO_MERGE = 1 << 62  # the rank of a pair that isn't a merge
@@ -169,7 +169,8 @@ def encode_iterable(self: Tokenizer, iterable: Iterable[str], # e.g. an open tex
                    ) -> Iterator[int]:
     "Yield the ids of the concatenated strings of `iterable`, the same as `encode` on the whole text, in constant memory"
     parts, size, rest = [], 0, ""  # new strings, their length, the pending tail
-    for s in iterable:
+    pieces = (s if len(s) <= buffer_size else s[i:i + buffer_size] for s in iterable for i in range(0, max(len(s), 1), buffer_size))
+    for s in pieces:
         parts.append(s); size += len(s)
         if size >= buffer_size and size >= len(rest):
             ids, rest = self._encode_prefix(rest + "".join(parts))
@@ -269,6 +270,8 @@ def bpe_merge_batch(words: list[bytes], # pre-tokens (non-empty)
     return x[np.repeat(start - (np.cumsum(n) - n), n) + np.arange(n.sum())], n
 
 # %% ../nbs/01_tokenizer.ipynb #9f1a0004
+LONG_WORD = 4096  # pre-tokens of more bytes than this are merged alone, with `bpe_merge_long` (below)
+
 @patch
 def _merge_tables(self: Tokenizer) -> tuple[_PairTable, np.ndarray, np.ndarray]: # (pair table, rank -> merged id, byte -> id)
     "The arguments of `bpe_merge_batch` for this tokenizer, built on first use"
@@ -280,7 +283,10 @@ def _merge_tables(self: Tokenizer) -> tuple[_PairTable, np.ndarray, np.ndarray]:
 
 @patch
 def _merge_words(self: Tokenizer, words: list[str], batch_bytes: int = 1 << 18) -> list[tuple[int, ...]]:
-    "`bpe_merge` each word: in Python for a few words, else with numpy in batches of about `batch_bytes`"
+    "`bpe_merge` each word: in Python for a few words, else with numpy in batches of about `batch_bytes`; long words alone"
+    if max(map(len, words), default=0) > LONG_WORD // 4 and any(is_long := [len(w.encode()) > LONG_WORD for w in words]):
+        short = iter(self._merge_words([w for w, l in zip(words, is_long) if not l], batch_bytes))
+        return [self._merge_long(w) if l else next(short) for w, l in zip(words, is_long)]
     if len(words) < 100: return list(map(self._encode_pretoken, words))  # numpy pays off for many words
     bs, out, i = list(map(str.encode, words)), [], 0
     ends = list(accumulate(map(len, bs)))
@@ -290,6 +296,56 @@ def _merge_words(self: Tokenizer, words: list[str], batch_bytes: int = 1 << 18) 
         ids, e = self._ints[ids].tolist(), np.cumsum(n).tolist()
         out += map(tuple, map(ids.__getitem__, map(slice, [0] + e, e)))
     return out
+
+# %% ../nbs/01_tokenizer.ipynb #d1ea31ea
+def _rank_groups(pos: np.ndarray, r: np.ndarray) -> Iterable[tuple[int, np.ndarray]]: # (rank, its positions)
+    "The positions `pos` grouped by the ranks `r` of their pairs, leaving out pairs that are no merge"
+    pos, r = pos[r < _NO_RANK], r[r < _NO_RANK]
+    if not r.size: return []
+    o = np.argsort(r, kind="stable"); pos, r = pos[o], r[o]
+    cut = np.flatnonzero(np.r_[True, r[1:] != r[:-1]]).tolist() + [r.size]
+    return zip(r[cut[:-1]].tolist(), (pos[a:b] for a, b in zip(cut, cut[1:])))
+
+# %% ../nbs/01_tokenizer.ipynb #8467d975
+def bpe_merge_long(word: bytes, # one pre-token
+                   table: _PairTable, merged: np.ndarray, byte_id: np.ndarray, # as for `bpe_merge_batch`
+                   pairs: np.ndarray, # rank -> (id, id) of the merge
+                   stats: dict | None = None, # if given, counts the `rounds` and the positions looked at (`work`)
+                  ) -> np.ndarray: # the ids of `word` after all merges
+    "`bpe_merge` for one long word, in about linear time: each round merges all positions that hold the lowest-ranked pair"
+    b = np.frombuffer(word, np.uint8); x = byte_id[b].copy(); n = x.size
+    nxt, prv, dead = np.arange(1, n + 1, dtype=np.int32), np.arange(-1, n - 1, dtype=np.int32), np.zeros(n, bool)
+    buckets, heap, st = {}, [], stats if stats is not None else {}  # rank -> arrays of positions; the ranks in `buckets`
+    st.update(rounds=0, work=n)
+    def add(pos, r):
+        for rk, p in _rank_groups(pos, r):
+            if rk not in buckets: buckets[rk] = []; heapq.heappush(heap, rk)
+            buckets[rk].append(p)
+    add(np.arange(n - 1, dtype=np.int32), table.byte_pairs(byte_id)[(b[:-1].astype(np.int32) << 8) | b[1:]])
+    while heap:
+        rk = heapq.heappop(heap); P = np.sort(np.concatenate(buckets.pop(rk))); a, c = pairs[rk]
+        st["rounds"] += 1; st["work"] += P.size
+        P = P[np.r_[True, P[1:] != P[:-1]]]  # a position can be filed twice in one round
+        P = P[~dead[P] & (x[P] == a) & (nxt[P] < n)]; P = P[x[nxt[P]] == c]  # those that still hold the pair
+        if a == c and P.size > 1:  # "aaa": in each run of adjacent occurrences, every other one, left to right
+            adj = np.r_[False, nxt[P[:-1]] == P[1:]]; i = np.arange(P.size)
+            P = P[(i - np.maximum.accumulate(np.where(adj, 0, i))) % 2 == 0]
+        if not P.size: continue
+        Q = nxt[P]; R = nxt[Q]; dead[Q] = True; x[P] = merged[rk]  # P absorbs Q
+        nxt[P] = R; inside = R < n; prv[R[inside]] = P[inside]
+        L = prv[P]; upd = np.concatenate([L[L >= 0], P[inside]])  # the pairs that changed: (L, P) and (P, R)
+        add(upd, table(x[upd], x[nxt[upd]]))
+    return x[~dead]
+
+# %% ../nbs/01_tokenizer.ipynb #335cd538
+@patch
+def _merge_long(self: Tokenizer, word: str) -> tuple[int, ...]:
+    "`bpe_merge_long` of one pre-token"
+    if self.__dict__.get("_pairs") is None:
+        self._pairs = np.zeros((max(len(self.merges), 1), 2), np.int32)
+        for (a, b), r in self.ranks.items(): self._pairs[r] = (a, b)
+    table, merged, byte_id = self._merge_tables()
+    return tuple(self._ints[bpe_merge_long(word.encode(), table, merged, byte_id, self._pairs)].tolist())
 
 # %% ../nbs/01_tokenizer.ipynb #32c0ffee
 @patch
@@ -310,5 +366,6 @@ def _ids_of(self: Tokenizer, words: list[str]) -> list[int]:
         ids = self._merge_words(new); got = dict(zip(new, ids))
         for i in at: per_word[i] = got[words[i]]
     room = self.cache_size + len(self.special_tokens) - len(cache)
-    cache.update(zip(new[:max(room, 0)], ids))  # the cache stops growing at `cache_size`
+    add = zip(new[:max(room, 0)], ids)  # the cache stops growing at `cache_size`
+    cache.update(add if max(map(len, new), default=0) <= 256 else ((w, i) for w, i in add if len(w) <= 256))
     return list(chain.from_iterable(per_word))
