@@ -12,7 +12,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['cpu_count', 'atomic_path', 'atomic_write', 'atomic_write_files', 'small_tmpfs', 'fill_disk', 'read_text_chunk',
-           'imap_workers', 'read_checkpoint', 'unwrap_model', 'pick_device', 'cli_errors', 'script_path']
+           'imap_workers', 'read_checkpoint', 'unwrap_model', 'pick_device', 'cli_errors', 'script_path', 'saved_file']
 
 # %% ../nbs/00_basics.ipynb #8e5e4eda
 def cpu_count() -> int: # cores this process may run on
@@ -252,3 +252,13 @@ def script_path(name: str) -> str: # e.g. `llm_scratch_bpe`
     found = str(here) if here.is_file() else shutil.which(name)
     if found is None: raise FileNotFoundError(f"console script {name!r} not found next to {sys.executable} or on PATH: pip install -e .")
     return found
+
+# %% ../nbs/00_basics.ipynb #c0ffee02
+def saved_file(entry: dict, # e.g. a checkpoint's 'tokenizer' entry
+               key: str, # e.g. 'vocab_path'; `KEY_abs` may hold an absolute fallback
+               base, # the checkpoint's directory
+              ) -> Path | None: # the first candidate that is a file (else the first candidate; None if `key` is absent)
+    "The file `entry[key]`: relative to `base`, else its absolute fallback, else as stored"
+    p, alt = entry.get(key), entry.get(key + "_abs")
+    tries = [] if p is None else [Path(p)] if Path(p).is_absolute() else [Path(base) / p, *([Path(alt)] if alt else []), Path(p)]
+    return next((t for t in tries if t.is_file()), tries[0] if tries else None)

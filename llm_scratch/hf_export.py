@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from torch import Tensor
 from fastcore.script import Param, call_parse
-from .basics import cli_errors, read_checkpoint, unwrap_model
+from .basics import cli_errors, read_checkpoint, saved_file, unwrap_model
 from .bpe import bytes_to_unicode, load_vocab_merges
 from .model import ModelConfig, TransformerLM, load_model
 
@@ -147,7 +147,8 @@ def export_hf_cli(checkpoint: str, # training checkpoint (`.pt`) written by `llm
         _check_export_args(out_dir, vocab_path, merges_path)
         ckpt = read_checkpoint(checkpoint)
         tok = ckpt.get('tokenizer') or {}
-        vocab_path, merges_path = vocab_path or tok.get('vocab_path'), merges_path or tok.get('merges_path')
+        base = Path(checkpoint).parent  # the checkpoint stores its files relative to its own directory
+        vocab_path, merges_path = vocab_path or saved_file(tok, 'vocab_path', base), merges_path or saved_file(tok, 'merges_path', base)
         special_tokens = tok.get('special_tokens') if special_tokens is None else special_tokens
         out = to_hf_llama(load_model(ckpt), out_dir, vocab_path, merges_path, special_tokens)
         print(f"wrote {out} ({'with' if vocab_path else 'without'} a tokenizer)")

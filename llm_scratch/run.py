@@ -4,7 +4,7 @@
 
 # %% ../nbs/06a_run.ipynb #7445d6d1
 from __future__ import annotations
-import argparse, json, math, os, signal, tempfile, threading, typing
+import argparse, errno, json, math, os, signal, tempfile, threading, typing, warnings
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
@@ -16,17 +16,18 @@ from fastcore.docments import docments
 from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 
-from .basics import atomic_path, cli_errors, pick_device, read_checkpoint
+from .basics import atomic_path, atomic_write, cli_errors, pick_device, read_checkpoint
+from .metrics import MetricsLog, plot_metrics, read_metrics, save_metrics_plot  # also importable from here
 from .model import ModelConfig, TransformerLM
 from .optim import AdamW, param_groups
 from .stories import prepare_builtin_data
 from .tokenizer import Tokenizer
-from .train import (Callback, CancelFit, CheckFinite, LogMetrics, LogSamples, SaveBest, SaveCheckpoints,
-                               TrainConfig, autocast_for, fit, unigram_entropy, _set_rng_state)
+from .train import (Callback, CancelFit, CheckFinite, LogMetrics, LogSamples, SaveBest, SaveCheckpoints, TrainConfig,
+                               autocast_for, fit, latest_checkpoint, resume_timeline, unigram_entropy, _check_text, _clean_tmp, _set_rng_state)
 
 # %% auto #0
-__all__ = ['PRESETS', 'make_config', 'StopOnSignal', 'MetricsLog', 'read_metrics', 'plot_metrics', 'save_metrics_plot',
-           'PlotMetrics', 'ProgressBar', 'train', 'train_parser', 'config_from_args', 'train_cli']
+__all__ = ['PRESETS', 'make_config', 'StopOnSignal', 'PlotMetrics', 'ProgressBar', 'train', 'train_parser', 'config_from_args',
+           'train_cli']
 
 # %% ../nbs/06a_run.ipynb #da2c3e04
 PRESETS = {
@@ -62,13 +63,13 @@ def _check_types(cfg: TrainConfig):
 
 # %% ../nbs/06a_run.ipynb #26d0db39
 _AT_LEAST = {1: "vocab_size d_model num_layers num_heads d_ff batch_size context_length num_iters log_interval "
-                "validation_interval checkpoint_interval keep_last builtin_stories".split(),
-             0: "max_lr min_lr warmup_iters weight_decay gradient_max_norm eps val_batches max_new_tokens temperature "
+                "validation_interval checkpoint_interval keep_last builtin_stories max_new_tokens".split(),
+             0: "max_lr min_lr warmup_iters weight_decay gradient_max_norm eps val_batches temperature "
                 "top_k seed threads".split()}
 
 def _check_config(cfg: TrainConfig):
     "Raise a `ValueError` naming the first setting of `cfg` that has the wrong type or is out of range"
-    _check_types(cfg)
+    _check_types(cfg); _check_text(cfg.sample_prompt, "--sample_prompt"); [_check_text(s, "--special_tokens") for s in cfg.special_tokens]
     for lo, names in _AT_LEAST.items():
         for k in names:
             if getattr(cfg, k) is not None and not getattr(cfg, k) >= lo: raise ValueError(f"--{k} {getattr(cfg, k)!r}: must be >= {lo}")
@@ -78,7 +79,8 @@ def _check_config(cfg: TrainConfig):
                         ("num_heads", cfg.d_model % cfg.num_heads == 0, f"a divisor of --d_model {cfg.d_model}"),
                         ("warmup_iters", cfg.warmup_iters <= cfg.num_iters, f"<= --num_iters {cfg.num_iters}"),
                         ("peak_tflops", cfg.peak_tflops is None or cfg.peak_tflops > 0, "> 0"),
-                        ("precision", cfg.precision in ("fp32", "bf16"), "fp32 or bf16")):
+                        ("precision", cfg.precision in ("fp32", "bf16"), "fp32 or bf16"), ("sample_prompt", cfg.sample_prompt != "", "non-empty"),
+                        ("overwrite", not (cfg.overwrite and cfg.resume_from_checkpoint), "off with --resume_from_checkpoint")):
         if not ok: raise ValueError(f"--{k} {getattr(cfg, k)!r}: must be {what}")
 
 # %% ../nbs/06a_run.ipynb #fbfd52c5
@@ -151,82 +153,35 @@ def _peak_flops(device: torch.device, cfg: TrainConfig) -> float | None:
 
 # %% ../nbs/06a_run.ipynb #ddb6d08a
 class _StopSignal:
-    "While active, SIGINT and SIGTERM set `requested` instead of killing the process"
+    "While active, SIGINT and SIGTERM set `requested` (to the signal's number) instead of killing the process"
     def __enter__(self):
-        self.requested, self.prev = False, {}
+        self.requested, self.prev = 0, {}
         if threading.current_thread() is threading.main_thread():
             for s in (signal.SIGINT, signal.SIGTERM): self.prev[s] = signal.signal(s, self._handle)
         return self
     def _handle(self, signum, frame):
         if self.requested and signum == signal.SIGINT: raise KeyboardInterrupt
-        self.requested = True
+        self.requested = signum
     def __exit__(self, *exc):
         for s, h in self.prev.items(): signal.signal(s, h)
 
 # %% ../nbs/06a_run.ipynb #3a7d529c
 class StopOnSignal(Callback):
-    "End `fit` before the next step after SIGINT or SIGTERM (all processes together under torchrun)"
+    "End `fit` before the next step after SIGINT or SIGTERM (all processes together under torchrun); sets `f.stop_signal`"
     order = -30
     def __init__(self, every: int = 1): self.every = every  # steps between the processes' agreements under torchrun
     def before_fit(self, f): self.stop = _StopSignal().__enter__()
     def before_step(self, f):
-        if self.requested(f): raise CancelFit
+        if s := self.requested(f): f.stop_signal = s; raise CancelFit
     def cleanup_fit(self, f):
         if hasattr(self, "stop"): self.stop.__exit__()
-    def requested(self, f) -> bool:
-        "Whether a stop was asked for, agreed across processes"
+    def requested(self, f) -> int:
+        "The number of the signal that asked to stop (0: none), agreed across processes"
         if f.world == 1: return self.stop.requested
-        if f.step % self.every: return False
+        if f.step % self.every: return 0
         flag = torch.tensor([float(self.stop.requested)], device=f.device)
-        dist.all_reduce(flag)
-        return flag.item() > 0
-
-# %% ../nbs/06a_run.ipynb #773d624a
-class MetricsLog:
-    "Append metric records to `path` as JSON lines (and to TensorBoard, when installed)"
-    def __init__(self, path, tensorboard: bool = True):
-        self.path, self.records, self.tb = Path(path), read_metrics(path), None
-        if tensorboard:
-            try: from torch.utils.tensorboard import SummaryWriter  # optional
-            except ImportError: return
-            self.tb = SummaryWriter(str(self.path.parent / "tensorboard"))
-    def __call__(self, **rec):
-        self.records.append(rec)
-        with open(self.path, "a") as f: f.write(json.dumps(rec) + "\n")
-        if self.tb: [self.tb.add_scalar(k, v, rec["step"]) for k, v in rec.items() if k != "step" and isinstance(v, (int, float))]
-    def close(self):
-        if self.tb: self.tb.close()
-
-# %% ../nbs/06a_run.ipynb #483daa1f
-def read_metrics(path) -> list[dict]:
-    "The records of a `metrics.jsonl` file (or of the one in a run directory)"
-    path = Path(path)
-    if path.is_dir(): path = path / "metrics.jsonl"
-    return [json.loads(l) for l in path.read_text().splitlines() if l.strip()] if path.exists() else []
-
-# %% ../nbs/06a_run.ipynb #ab975c52
-def plot_metrics(records: list[dict],  # from `read_metrics` or `MetricsLog.records`
-                 axs=None,  # three axes to draw on (a new figure if None)
-                ) -> np.ndarray:  # the three axes: loss, learning rate, throughput
-    "Plot training and validation loss, learning rate and tokens/s against the step"
-    import matplotlib.pyplot as plt
-    if axs is None: _, axs = plt.subplots(1, 3, figsize=(12, 3))
-    tr, va = [r for r in records if "loss" in r], [r for r in records if "val_loss" in r]
-    get = lambda rs, k: ([r["step"] for r in rs], [r[k] for r in rs])
-    axs[0].plot(*get(tr, "loss"), label="train"); axs[0].plot(*get(va, "val_loss"), "o-", label="validation")
-    axs[0].set(xlabel="step", ylabel="loss (nats/token)", title="loss"); axs[0].legend()
-    axs[1].plot(*get(tr, "lr")); axs[1].set(xlabel="step", title="learning rate")
-    axs[2].plot(*get(tr, "tokens_per_s")); axs[2].set(xlabel="step", title="tokens/s")
-    return np.asarray(axs)
-
-# %% ../nbs/06a_run.ipynb #ec5e44e2
-def save_metrics_plot(run_dir, records: list[dict] | None = None) -> Path:  # the PNG written
-    "Write `metrics.png` of the run in `run_dir` (atomically)"
-    from matplotlib.figure import Figure
-    run_dir = Path(run_dir); records = read_metrics(run_dir) if records is None else records
-    fig = Figure(figsize=(12, 3)); plot_metrics(records, fig.subplots(1, 3)); fig.tight_layout()
-    with atomic_path(run_dir / "metrics.png") as tmp: fig.savefig(tmp, format="png", dpi=80)
-    return run_dir / "metrics.png"
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+        return int(flag.item())
 
 # %% ../nbs/06a_run.ipynb #ebf8a8c3
 class PlotMetrics(Callback):
@@ -257,15 +212,37 @@ class _Run:
     optimizer: torch.optim.Optimizer; train_data: np.ndarray; val_data: np.ndarray | None
     tokenizer: object; metrics: MetricsLog | None; log: Callable
     start: int = 0; best: float = math.inf  # a resumed run's step and best validation loss
+    timeline: list = ()  # the checkpoints in `out` that this run continues
 
 # %% ../nbs/06a_run.ipynb #21d8a01f
 def _resume_path(cfg: TrainConfig, out: Path) -> Path | None:
-    "The checkpoint to resume from: `--resume_from_checkpoint` itself, or with `auto` the newest in `out` (if any)"
+    "The checkpoint to resume from: `--resume_from_checkpoint` itself, or with `auto` the newest of the latest timeline in `out`"
     r = cfg.resume_from_checkpoint
     if r is None: return None
-    if r == "auto": return max(out.glob("ckpt_*.pt"), default=None)
+    if r == "auto": return latest_checkpoint(out)
     if not Path(r).is_file(): raise FileNotFoundError(f"--resume_from_checkpoint {r!r}: no such file")
     return Path(r)
+
+def _read_resume(path: Path | None) -> dict | None:
+    "The checkpoint at `path`, checked to be one that `train` wrote"
+    if path is None: return None
+    ck = read_checkpoint(path, "--resume_from_checkpoint")
+    if missing := [k for k in ("model", "model_config", "optimizer", "iteration") if k not in ck]:
+        raise ValueError(f"--resume_from_checkpoint {str(path)!r} is not a checkpoint of llm_scratch_train (it has no {missing[0]!r})")
+    return ck
+
+# %% ../nbs/06a_run.ipynb #792c758e
+_RUN_FILES = ("ckpt_*.pt", "best.pt", "latest.json", "metrics.jsonl")
+
+def _start_dir(cfg: TrainConfig, out: Path, resume: Path | None, log: Callable):
+    "Remove what a killed save left in `out`; refuse a new run over the run there unless `--overwrite`, which deletes it"
+    if n := _clean_tmp(out): log(f"removed {n} temporary files that an interrupted save left in {out}")
+    found = [] if resume is not None else sorted(p for pat in _RUN_FILES for p in out.glob(pat) if p.stat().st_size)
+    if found and not cfg.overwrite:
+        raise FileExistsError(f"--out_dir {str(out)!r} already holds a run ({', '.join(p.name for p in found[:3])}"
+                              f"{', ...' if len(found) > 3 else ''}): continue it with --resume_from_checkpoint auto, "
+                              "or start afresh with --overwrite (deletes its checkpoints and metrics)")
+    for p in found: p.unlink()
 
 # %% ../nbs/06a_run.ipynb #52323f95
 def _data(cfg: TrainConfig, out: Path, rank: int, world: int, log: Callable) -> TrainConfig:
@@ -279,14 +256,14 @@ def _data(cfg: TrainConfig, out: Path, rank: int, world: int, log: Callable) -> 
     return replace(cfg, **paths, vocab_size=None)
 
 # %% ../nbs/06a_run.ipynb #051b8fe2
-def _resume(cfg: TrainConfig, out: Path, raw, optimizer, log: Callable) -> tuple[int, float]:  # (step, best validation loss)
-    "Load the checkpoint to resume from (if any) into `raw` and `optimizer`, and restore the random states"
-    path = _resume_path(cfg, out)
-    if path is None: return 0, math.inf
-    ck = read_checkpoint(path, "--resume_from_checkpoint")
-    if ck.get("model_config") != asdict(raw.config):
-        raise ValueError(f"--resume_from_checkpoint {str(path)!r} holds a model of another shape: {ck.get('model_config')}")
-    raw.load_state_dict(ck["model"]); optimizer.load_state_dict(ck["optimizer"]); _set_rng_state(ck["rng"])
+def _resume(ck: dict | None, path, raw, optimizer, log: Callable) -> tuple[int, float]:  # (step, best validation loss)
+    "Load the checkpoint `ck` read from `path` (if any) into `raw` and `optimizer`, and restore the random states"
+    if ck is None: return 0, math.inf
+    theirs = ck["model_config"] if isinstance(ck["model_config"], dict) else {}
+    if diff := [f"{k} {theirs.get(k)!r} (this run: {v!r})" for k, v in asdict(raw.config).items() if theirs.get(k) != v]:
+        raise ValueError(f"--resume_from_checkpoint {str(path)!r} holds another model: {', '.join(diff)}")
+    raw.load_state_dict(ck["model"]); optimizer.load_state_dict(ck["optimizer"])
+    if "rng" in ck: _set_rng_state(ck["rng"])
     log(f"resuming from {path} at step {ck['iteration']}")
     return ck["iteration"], ck.get("best_val_loss", math.inf)
 
@@ -298,10 +275,26 @@ def _open_metrics(cfg: TrainConfig, out: Path, start: int) -> MetricsLog:
     with atomic_path(out / "train_config.json") as tmp: tmp.write_text(json.dumps(asdict(cfg), indent=1))
     return MetricsLog(out / "metrics.jsonl", cfg.tensorboard)
 
+# %% ../nbs/06a_run.ipynb #87ff1b1a
+def _keep_tokenizer(cfg: TrainConfig, out: Path, resumed: bool) -> dict:  # the checkpoints' 'tokenizer' entry
+    "Copy the tokenizer files into `out` (unless they are in it): the entry's paths are relative to it, so the run can move"
+    entry = dict(special_tokens=list(cfg.special_tokens))
+    for key, name in (("vocab_path", "vocab.json"), ("merges_path", "merges.txt")):
+        if getattr(cfg, key) is None: entry[key] = None; continue
+        src, here = Path(getattr(cfg, key)).resolve(), out.resolve()
+        rel = src.relative_to(here) if src.is_relative_to(here) else Path("tokenizer") / name
+        if (here / rel) != src and (old := (here / rel).read_bytes() if (here / rel).is_file() else None) != src.read_bytes():
+            if old is not None and resumed: raise ValueError(f"--{key} {getattr(cfg, key)!r} differs from the {out / rel} this run was trained with")
+            atomic_write(here / rel, src.read_bytes())
+        entry[key], entry[key + "_abs"] = str(rel), str(here / rel)
+    return entry
+
 # %% ../nbs/06a_run.ipynb #82cc3cef
 def _prepare(cfg: TrainConfig, rank: int, world: int, device: torch.device, log: Callable) -> _Run:
     "Build the run for `cfg`: data, tokenizer, model, optimizer, resumed state, wrappers and metrics"
+    path = _resume_path(cfg, Path(cfg.out_dir)); ck = _read_resume(path)
     out = _check_out(cfg.out_dir) if rank == 0 else Path(cfg.out_dir)
+    if rank == 0: _start_dir(cfg, out, path, log)
     cfg = _data(cfg, out, rank, world, log)
     vocab_size, tok = _vocab_and_tokenizer(cfg); cfg = replace(cfg, vocab_size=vocab_size)
     train_data = _open_dataset(cfg.train_dataset_path, "train_dataset_path", cfg.context_length, vocab_size)
@@ -310,11 +303,12 @@ def _prepare(cfg: TrainConfig, rank: int, world: int, device: torch.device, log:
     raw = TransformerLM.from_config(ModelConfig(vocab_size=vocab_size, context_length=cfg.context_length, d_model=cfg.d_model,
               num_layers=cfg.num_layers, num_heads=cfg.num_heads, d_ff=cfg.d_ff, rope_theta=cfg.rope_theta)).to(device)
     opt = AdamW(param_groups(raw, cfg.weight_decay), lr=cfg.max_lr, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps, weight_decay=cfg.weight_decay)
-    start, best = _resume(cfg, out, raw, opt, log)
+    start, best = _resume(ck, path, raw, opt, log); del ck
     model = torch.compile(raw) if cfg.compile else raw
     if world > 1: model = DDP(model, device_ids=[device.index] if device.type == "cuda" else None)
     metrics = _open_metrics(cfg, out, start) if rank == 0 else None
-    return _Run(cfg, rank, world, device, out, raw, model, opt, train_data, val_data, tok, metrics, log, start, best)
+    return _Run(cfg, rank, world, device, out, raw, model, opt, train_data, val_data, tok, metrics, log, start, best,
+                resume_timeline(out, path) if path else [])
 
 # %% ../nbs/06a_run.ipynb #87308503
 def _callbacks(run: _Run) -> list[Callback]:
@@ -323,9 +317,8 @@ def _callbacks(run: _Run) -> list[Callback]:
     cbs = [LogMetrics(run.metrics, cfg.log_interval, _peak_flops(run.device, cfg), run.log),
            CheckFinite(cfg.log_interval, cfg.checkpoint_interval, out_dir=run.out), StopOnSignal(cfg.log_interval)]
     if run.rank != 0: return cbs
-    tok = dict(vocab_path=cfg.vocab_path, merges_path=cfg.merges_path, special_tokens=list(cfg.special_tokens))
-    extra = dict(train_config=asdict(cfg), tokenizer=tok)
-    cbs += [SaveCheckpoints(run.out, cfg.checkpoint_interval, cfg.keep_last, extra, run.log),
+    extra = dict(train_config=asdict(cfg), tokenizer=_keep_tokenizer(cfg, run.out, run.start > 0))
+    cbs += [SaveCheckpoints(run.out, cfg.checkpoint_interval, cfg.keep_last, extra, run.log, run.timeline),
             SaveBest(run.out, run.best, extra), PlotMetrics(run.out, run.metrics), ProgressBar(cfg.progress)]
     if run.tokenizer is not None:
         cbs.append(LogSamples(run.tokenizer, cfg.sample_prompt, run.metrics, run.log, max_new_tokens=cfg.max_new_tokens,
@@ -346,10 +339,15 @@ def train(cfg: TrainConfig,
         run = _prepare(cfg, rank, world, device, log)
         f = fit(run.model, run.optimizer, run.cfg, run.train_data, run.val_data, [*_callbacks(run), *cbs], run.start,
                 autocast_for(device, run.cfg.precision))
-        return dict(status=f.status, iteration=f.step, val_loss=None if f.val is None else f.val["loss"],
-                    best_val_loss=f.best_val_loss, checkpoint=max(run.out.glob("ckpt_*.pt"), default=None),
+        return dict(status=f.status, signal=getattr(f, "stop_signal", None), iteration=f.step, val_loss=None if f.val is None else f.val["loss"],
+                    best_val_loss=f.best_val_loss, checkpoint=latest_checkpoint(run.out),
                     unigram_entropy=unigram_entropy(run.train_data, run.cfg.vocab_size), out=run.out, config=run.cfg,
                     metrics=run.metrics.records if run.metrics else None, model=run.raw, tokenizer=run.tokenizer)
+    except OSError as e:  # a full disk: say so, and where the work is
+        if e.errno != errno.ENOSPC or run is None: raise
+        raise OSError(f"no space left on the device of --out_dir {str(run.out)!r}{f' (writing {e.filename})' if e.filename else ''}: the "
+                      f"checkpoints saved before are intact (latest: {latest_checkpoint(run.out)}); free some space and resume with "
+                      "--resume_from_checkpoint auto") from None
     finally:
         if run is not None and run.metrics is not None: run.metrics.close()
         if started: dist.destroy_process_group()
@@ -410,9 +408,11 @@ def train_cli(argv: list[str] | None = None):  # the flags (default: the command
     "Train a Transformer language model; with no dataset flags, a small one on the built-in stories, on the CPU"
     with cli_errors("llm_scratch_train"):
         result = train(config_from_args(train_parser().parse_args(argv)), log=tqdm.write)
-        if int(os.environ.get("RANK", 0)): return
+        code = 128 + result["signal"] if result["signal"] else 0  # stopped by a signal: exit as if killed by it (after saving)
+        if int(os.environ.get("RANK", 0)): raise SystemExit(code)
         print(f"{result['status']} at step {result['iteration']}; run directory {result['out']} (metrics.jsonl, metrics.png, checkpoints)")
         if result["val_loss"] is not None:
             print(f"validation loss {result['val_loss']:.4f} nats/token; unigram entropy of the training tokens {result['unigram_entropy']:.4f} nats/token")
         if result["status"] == "done":
             for s in _samples(result): print(f"--- sample\n{s}")
+        if code: raise SystemExit(code)

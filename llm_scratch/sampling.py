@@ -17,9 +17,10 @@ from fastcore.basics import patch
 from fastcore.script import Param, call_parse
 from torch import Tensor
 
-from .basics import cli_errors, pick_device, read_checkpoint, read_text_chunk
+from .basics import cli_errors, pick_device, read_checkpoint, read_text_chunk, saved_file
 from .model import load_model
 from .tokenizer import Tokenizer
+from .train import _check_text
 
 # %% ../nbs/07_sampling.ipynb #c580204f
 def _check_sampling(temperature, top_k, top_p):
@@ -227,15 +228,10 @@ def generate(model, # a `TransformerLM`
     return [tokenizer.decode(n) for n in generate_ids(model, prompts, *args, eos_id=eos)]
 
 # %% ../nbs/07_sampling.ipynb #8ab8230f
-def _resolve(p, base: Path) -> Path|None:
-    "`p` itself if it exists (or is absolute), else `p` relative to `base`"
-    if p is None: return None
-    return Path(p) if Path(p).exists() or Path(p).is_absolute() else base / p
-
 def _check_files(paths: dict):
     "Raise `FileNotFoundError` naming the first of `paths` (name -> path, None = not given) that is not a file"
     for name, p in paths.items():
-        if p is not None and not Path(p).is_file(): raise FileNotFoundError(f"{name} {str(p)!r} does not exist")
+        if p is not None and not Path(p).is_file(): raise FileNotFoundError(f"{name} {str(p)!r} " + ("is a directory" if Path(p).is_dir() else "does not exist"))
 
 # %% ../nbs/07_sampling.ipynb #e312b9b0
 def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model', 'model_config', optional 'tokenizer')
@@ -248,8 +244,10 @@ def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model
     _check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
     device = pick_device(str(device)) if device is not None else torch.device('cpu')
     ckpt = read_checkpoint(checkpoint); entry = ckpt.get('tokenizer') or {}
-    vocab_path = vocab_path or _resolve(entry.get('vocab_path'), Path(checkpoint).parent)
-    merges_path = merges_path or _resolve(entry.get('merges_path'), Path(checkpoint).parent)
+    if missing := [k for k in ('model', 'model_config') if k not in ckpt]:
+        raise ValueError(f"checkpoint {str(checkpoint)!r} is not a model checkpoint (it has no {missing[0]!r} entry)")
+    vocab_path = vocab_path or saved_file(entry, 'vocab_path', Path(checkpoint).parent)
+    merges_path = merges_path or saved_file(entry, 'merges_path', Path(checkpoint).parent)
     if special_tokens is None: special_tokens = entry.get('special_tokens') or ['<|endoftext|>']
     if vocab_path is None or merges_path is None: raise ValueError(
         f"checkpoint {str(checkpoint)!r} has no 'tokenizer' entry: pass vocab_path and merges_path")
@@ -382,13 +380,21 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
     with cli_errors('llm_scratch_generate'):
         _check_generation(max_new_tokens, temperature, top_k, top_p)
         if not (prompt or interactive): raise ValueError("--prompt is empty: give some text to continue (or use --interactive)")
+        _check_text(prompt, '--prompt'); [_check_text(s, '--special_tokens') for s in special_tokens or []]
         _check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
         model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens, pick_device(device))
         args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, use_cache=cache)
-        for p in (line.rstrip('\n') for line in sys.stdin) if interactive else [prompt]:
-            if interactive and not p.strip(): continue
+        for i, p in enumerate(_stdin_lines() if interactive else [prompt], 1):
+            if interactive and not _check_text(p, f'stdin line {i}').strip(): continue
             for piece in generate_stream(model, tokenizer, p, **args): print(piece, end='', flush=True)
             print(flush=True)
+
+# %% ../nbs/07_sampling.ipynb #c4ace6ad
+def _stdin_lines() -> Iterator[str]:
+    "The lines of standard input without their newlines; a line that is not UTF-8 is a `ValueError` naming it"
+    for i, raw in enumerate(getattr(sys.stdin, 'buffer', sys.stdin), 1):
+        try: yield (raw.decode('utf-8') if isinstance(raw, bytes) else raw).rstrip('\n')
+        except UnicodeDecodeError as e: raise ValueError(f"stdin line {i} is not valid UTF-8 (byte {e.start})") from None
 
 # %% ../nbs/07_sampling.ipynb #d61e4373
 @call_parse
@@ -402,8 +408,8 @@ def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'mode
             ):
     "Print the perplexity of a text file under a trained checkpoint"
     with cli_errors('llm_scratch_eval'):
-        if stride is not None and stride < 1: raise ValueError(f"--stride must be >= 1, got {stride}")
-        if batch_size < 1: raise ValueError(f"--batch_size must be >= 1, got {batch_size}")
+        if stride is not None and stride < 1: raise ValueError(f"--stride {stride}: must be >= 1")
+        if batch_size < 1: raise ValueError(f"--batch_size {batch_size}: must be >= 1")
         _check_files({'text_file': text_file, '--vocab_path': vocab_path, '--merges_path': merges_path})
         model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, device=pick_device(device))
         ids = tokenizer.encode(read_text_chunk(text_file, 0, Path(text_file).stat().st_size, name='text_file'))

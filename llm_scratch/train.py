@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_training_loop.ipynb #8040d6d6
 from __future__ import annotations
-import math, os, random, time
+import errno, json, math, os, random, secrets, time
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -15,13 +15,13 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from .basics import atomic_path, read_checkpoint, unwrap_model  # read_checkpoint: also importable from here
+from .basics import atomic_path, atomic_write, read_checkpoint, unwrap_model  # read_checkpoint: also importable from here
 from .optim import clip_grad_norm, cosine_lr, cross_entropy
 
 # %% auto #0
 __all__ = ['get_batch', 'train_step', 'evaluate', 'unigram_entropy', 'TrainConfig', 'CancelFit', 'Callback', 'FitState', 'fit',
            'save_checkpoint', 'load_checkpoint', 'LogMetrics', 'CheckFinite', 'SaveCheckpoints', 'SaveBest',
-           'LogSamples', 'autocast_for']
+           'read_latest', 'latest_checkpoint', 'resume_timeline', 'LogSamples', 'autocast_for']
 
 # %% ../nbs/06_training_loop.ipynb #e56c324e
 def _windows(dataset, starts, context_length: int, device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -123,9 +123,9 @@ class TrainConfig:
     validation_interval: int = 1000  # steps between validations (and samples)
     val_batches: int = 0  # validation batches per validation; 0: the whole validation set
     checkpoint_interval: int = 5000  # steps between checkpoints
-    keep_last: int = 3  # periodic checkpoints kept (plus `best.pt`)
-    sample_prompt: str = "Once upon a time"  # prompt for the samples at each validation
-    max_new_tokens: int = 64  # tokens per sample
+    keep_last: int = 3  # newest checkpoints of this run's timeline kept, >= 1 (plus `best.pt`); older ones are deleted
+    sample_prompt: str = "Once upon a time"  # prompt for the samples at each validation (non-empty)
+    max_new_tokens: int = 64  # tokens per sample, >= 1
     temperature: float = 0.8  # sampling temperature; 0: greedy
     top_k: int | None = 0  # sample from the k most likely tokens; 0: off
     top_p: float | None = 0.95  # nucleus sampling threshold; 1.0: off
@@ -135,12 +135,19 @@ class TrainConfig:
     tf32: bool = True  # allow TF32 matmuls on CUDA
     seed: int = 0  # seeds the weights and the batches
     out_dir: str = "runs/train"  # run directory: checkpoints, metrics, plots
-    resume_from_checkpoint: str | None = None  # a checkpoint path, or 'auto': the newest in `out_dir`
+    resume_from_checkpoint: str | None = None  # a checkpoint path, or 'auto': the newest of the latest timeline in `out_dir`
+    overwrite: bool = False  # start afresh in an `out_dir` that holds a run, deleting its checkpoints and metrics
     builtin_stories: int = 6000  # stories in the built-in corpus (when no dataset is given)
     progress: bool = True  # show a progress bar
     tensorboard: bool = True  # also log to TensorBoard when it is installed
     peak_tflops: float | None = None  # accelerator peak for MFU (default: known GPUs' dense bf16/TF32 peak)
     threads: int = 0  # CPU threads for torch; 0: torch's default
+
+# %% ../nbs/06_training_loop.ipynb #f351c4c7
+def _check_text(s: str, name: str) -> str:  # `s`, when it is valid text
+    "`s`, or a `ValueError` naming `name` when `s` cannot be written as UTF-8 (it came from bytes that were not)"
+    try: s.encode("utf-8"); return s
+    except UnicodeEncodeError as e: raise ValueError(f"{name} {s[:40]!r} is not valid UTF-8 text (character {e.start})") from None
 
 # %% ../nbs/06_training_loop.ipynb #300d7afe
 def _step_batch(dataset, cfg: TrainConfig, it: int, rank: int = 0, world: int = 1, device="cpu"):
@@ -221,8 +228,13 @@ def fit(model, optimizer, cfg: TrainConfig,  # the model (bare, compiled or DDP)
 
 # %% ../nbs/06_training_loop.ipynb #db01b7ba
 def _atomic_save(obj, path):
-    "`torch.save` `obj` to a temporary file beside `path`, then rename it to `path`"
-    with atomic_path(path) as tmp, open(tmp, "wb") as f: torch.save(obj, f); f.flush(); os.fsync(f.fileno())
+    "`torch.save` `obj` to a temporary file beside `path`, then rename it to `path`; a failed write is an `OSError` naming `path`"
+    try:
+        with atomic_path(path) as tmp, open(tmp, "wb") as f: torch.save(obj, f); f.flush(); os.fsync(f.fileno())
+    except (OSError, RuntimeError) as e:  # torch.save turns a failed write (a full disk) into a RuntimeError
+        err = e if isinstance(e, OSError) else e.__context__
+        if not isinstance(err, OSError) or err.errno is None: raise
+        raise OSError(err.errno, f"{err.strerror}: could not save the checkpoint (no partial file is left)", str(path)) from None
 
 # %% ../nbs/06_training_loop.ipynb #f4f8009b
 def save_checkpoint(model, optimizer, iteration: int,
@@ -294,7 +306,7 @@ class CheckFinite(Callback):
         bad = [f"{k} {v}" for k, v in (("loss", loss), ("gradient norm", norm)) if not math.isfinite(v)]
         if not bad and not all(torch.isfinite(p).all() for p in f.model.parameters()): bad.append("non-finite weights")
         if not bad: return
-        last = max(Path(self.out_dir).glob("ckpt_*.pt"), default=None) if self.out_dir else None
+        last = latest_checkpoint(self.out_dir) if self.out_dir else None
         raise FloatingPointError(f"{', '.join(bad)} at step {f.step}: training stopped. The last good checkpoint is "
                                  f"{last or 'none (none was saved yet)'}; resume from it with a lower --max_lr.")
 
@@ -307,13 +319,21 @@ def _save(f: FitState, path: Path, extra: dict) -> Path:
 
 # %% ../nbs/06_training_loop.ipynb #245cbb66
 class SaveCheckpoints(Callback):
-    "Save `ckpt_STEP.pt` in `out_dir` every `every` steps and when interrupted, keeping the newest `keep_last`"
+    "Save `ckpt_STEP.pt` in `out_dir` every `every` steps and when interrupted; keep the newest `keep_last` of this timeline"
     order = 10
-    def __init__(self, out_dir, every: int, keep_last: int = 3, extra: dict | None = None, log: Callable | None = None):
+    def __init__(self, out_dir, every: int, keep_last: int = 3, extra: dict | None = None, log: Callable | None = None,
+                 timeline: list[str] = ()):  # the checkpoints in `out_dir` that this run continues (`resume_timeline`)
+        if keep_last < 1: raise ValueError(f"--keep_last {keep_last!r}: must be >= 1 (the newest checkpoint is always kept)")
         self.out, self.every, self.keep_last, self.extra, self.log = Path(out_dir), every, keep_last, extra or {}, log
+        self.timeline, self.tag = list(timeline), secrets.token_hex(3)
     def save(self, f) -> Path:
-        path = _save(f, self.out / f"ckpt_{f.step:07d}.pt", self.extra)
-        for old in sorted(self.out.glob("ckpt_*.pt"))[:-self.keep_last]: old.unlink()
+        name = f"ckpt_{f.step:07d}.pt"
+        if (self.out / name).exists() and name not in self.timeline: name = f"ckpt_{f.step:07d}_{self.tag}.pt"  # another timeline's
+        path = _save(f, self.out / name, self.extra)
+        self.timeline = [n for n in self.timeline if n != name] + [name]
+        old, self.timeline = self.timeline[:-self.keep_last], self.timeline[-self.keep_last:]
+        atomic_write(self.out / "latest.json", json.dumps(dict(checkpoint=name, timeline=self.timeline)))
+        for n in old: (self.out / n).unlink(missing_ok=True)
         return path
     def after_step(self, f):
         if f.every(self.every): self.save(f)
@@ -331,6 +351,37 @@ class SaveBest(Callback):
     def before_fit(self, f): f.best_val_loss = self.best
     def after_validate(self, f):
         if f.val["loss"] < f.best_val_loss: f.best_val_loss = f.val["loss"]; _save(f, self.out / "best.pt", self.extra)
+
+# %% ../nbs/06_training_loop.ipynb #0c85368d
+def read_latest(out_dir) -> dict:  # {'checkpoint': newest file name, 'timeline': the kept names, oldest first}; {} if none
+    "The `latest.json` that `SaveCheckpoints` keeps in the run directory `out_dir`"
+    p = Path(out_dir) / "latest.json"
+    if not p.is_file(): return {}
+    try: d = json.loads(p.read_text())
+    except (ValueError, UnicodeDecodeError): d = None
+    if not isinstance(d, dict) or not isinstance(d.get("timeline"), list):
+        raise ValueError(f"{str(p)!r} is corrupt: delete it (then 'auto' resumes from the highest step)")
+    return d
+
+# %% ../nbs/06_training_loop.ipynb #c5b09a94
+def latest_checkpoint(out_dir) -> Path | None:  # None: nothing to resume from
+    "The checkpoint `resume_from_checkpoint='auto'` continues: the newest of the latest timeline in `out_dir`"
+    out, d = Path(out_dir), read_latest(out_dir)
+    if not d: return max(out.glob("ckpt_*.pt"), default=None)     # an older run directory: the highest step
+    return next((out / n for n in reversed(d["timeline"]) if (out / n).is_file()), None)
+
+def resume_timeline(out_dir, path) -> list[str]:  # names of the checkpoints in `out_dir` that the resumed run continues
+    "The timeline of a run that resumes from the checkpoint `path`: its own up to `path` (none outside `out_dir`)"
+    path = Path(path)
+    if path.resolve().parent != Path(out_dir).resolve() or not path.name.startswith("ckpt_"): return []
+    tl = read_latest(out_dir).get("timeline", [])
+    return tl[:tl.index(path.name) + 1] if path.name in tl else [path.name]
+
+def _clean_tmp(out_dir) -> int:  # how many were removed
+    "Remove the temporary files (`.NAME.*.tmp`) that a kill during an atomic save left in `out_dir` and its `data`"
+    tmps = [p for d in (Path(out_dir), Path(out_dir) / "data") for p in d.glob(".*.tmp") if p.is_file()]
+    for p in tmps: p.unlink(missing_ok=True)
+    return len(tmps)
 
 # %% ../nbs/06_training_loop.ipynb #26667b2c
 class LogSamples(Callback):
