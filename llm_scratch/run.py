@@ -18,8 +18,8 @@ from tqdm.auto import tqdm
 
 from .basics import atomic_path, atomic_write, cli_errors, pick_device, read_checkpoint
 from .metrics import MetricsLog, plot_metrics, read_metrics, save_metrics_plot  # also importable from here
-from .model import ModelConfig, TransformerLM
-from .optim import AdamW, param_groups
+from .model import ModelConfig, TransformerLM, _CHOICES
+from .optim import AdamW, MuonWithAdamW, muon_param_groups, param_groups
 from .stories import prepare_builtin_data
 from .tokenizer import Tokenizer
 from .train import (Callback, CancelFit, CheckFinite, LogMetrics, LogSamples, SaveBest, SaveCheckpoints, TrainConfig,
@@ -61,11 +61,10 @@ def _check_types(cfg: TrainConfig):
         else: ok = isinstance(v, want) and (want is bool or not isinstance(v, bool))
         if not ok: raise ValueError(f"--{name} {v!r}: expected {want.__name__}")
 
-# %% ../nbs/06a_run.ipynb #26d0db39
 _AT_LEAST = {1: "vocab_size d_model num_layers num_heads d_ff batch_size context_length num_iters log_interval "
                 "validation_interval checkpoint_interval keep_last builtin_stories max_new_tokens".split(),
              0: "max_lr min_lr warmup_iters weight_decay gradient_max_norm eps val_batches temperature "
-                "top_k seed threads".split()}
+                "top_k seed threads muon_lr_ratio".split()}
 
 def _check_config(cfg: TrainConfig):
     "Raise a `ValueError` naming the first setting of `cfg` that has the wrong type or is out of range"
@@ -77,11 +76,18 @@ def _check_config(cfg: TrainConfig):
                         ("top_p", cfg.top_p is None or 0 < cfg.top_p <= 1, "in (0, 1] (1.0: off)"),
                         ("temperature", math.isfinite(cfg.temperature), "finite"), ("rope_theta", cfg.rope_theta > 0, "> 0"),
                         ("num_heads", cfg.d_model % cfg.num_heads == 0, f"a divisor of --d_model {cfg.d_model}"),
-                        ("warmup_iters", cfg.warmup_iters <= cfg.num_iters, f"<= --num_iters {cfg.num_iters}"),
+                        ("warmup_iters", cfg.warmup_frac is not None or cfg.warmup_iters <= cfg.num_iters, f"<= --num_iters {cfg.num_iters}"),
                         ("peak_tflops", cfg.peak_tflops is None or cfg.peak_tflops > 0, "> 0"),
                         ("precision", cfg.precision in ("fp32", "bf16"), "fp32 or bf16"), ("sample_prompt", cfg.sample_prompt != "", "non-empty"),
-                        ("overwrite", not (cfg.overwrite and cfg.resume_from_checkpoint), "off with --resume_from_checkpoint")):
+                        ("overwrite", not (cfg.overwrite and cfg.resume_from_checkpoint), "off with --resume_from_checkpoint"), ("muon_momentum", 0 <= cfg.muon_momentum < 1, "in [0, 1)"),
+                        *((k, getattr(cfg, k) in cs, f"one of {', '.join(cs)}") for k, cs in (("optimizer", ("adamw", "muon")),
+                          ("schedule", ("cosine", "wsd", "linear")), *((k, _CHOICES[k]) for k in ("ffn", "norm", "pos")))),
+                        ("logit_softcap", cfg.logit_softcap is None or 0 <= cfg.logit_softcap < math.inf, "> 0 (0: off)"),
+                        *((k, getattr(cfg, k) is None or 0 <= getattr(cfg, k) <= 1, "in [0, 1]") for k in ("warmup_frac", "decay_frac"))):
         if not ok: raise ValueError(f"--{k} {getattr(cfg, k)!r}: must be {what}")
+    w = cfg.warmup_iters if cfg.warmup_frac is None else round(cfg.warmup_frac * cfg.num_iters)
+    if cfg.schedule == "wsd" and w + round(cfg.decay_frac * cfg.num_iters) > cfg.num_iters:
+        raise ValueError(f"--decay_frac {cfg.decay_frac!r}: the warm-up ({w} steps) and the decay must fit in --num_iters {cfg.num_iters}")
 
 # %% ../nbs/06a_run.ipynb #fbfd52c5
 def _check_out(out_dir) -> Path:
@@ -93,7 +99,6 @@ def _check_out(out_dir) -> Path:
     except OSError as e: raise ValueError(f"--out_dir {str(out_dir)!r} is not a writable directory: {e.strerror or e}") from None
     return p
 
-# %% ../nbs/06a_run.ipynb #0cd74ff1
 def _open_dataset(path, flag: str, context_length: int, vocab_size: int) -> np.ndarray:
     "Memory-map the token array at `path` (the value of `--flag`), checking it can train a model"
     if path is None: raise ValueError(f"--{flag} is missing")
@@ -140,7 +145,6 @@ def _setup_dist(cfg: TrainConfig) -> tuple:  # (rank, world, device, whether we 
     if cfg.threads: torch.set_num_threads(cfg.threads)
     return rank, world, device, started
 
-# %% ../nbs/06a_run.ipynb #9fcef236
 _PEAK_TFLOPS = {"H100 PCIe": (756.0, 378.0), "H100": (989.0, 494.7), "H200": (989.0, 494.7), "A100": (312.0, 156.0)}  # dense (bf16, tf32)
 
 def _peak_flops(device: torch.device, cfg: TrainConfig) -> float | None:
@@ -165,7 +169,6 @@ class _StopSignal:
     def __exit__(self, *exc):
         for s, h in self.prev.items(): signal.signal(s, h)
 
-# %% ../nbs/06a_run.ipynb #3a7d529c
 class StopOnSignal(Callback):
     "End `fit` before the next step after SIGINT or SIGTERM (all processes together under torchrun); sets `f.stop_signal`"
     order = -30
@@ -231,6 +234,19 @@ def _read_resume(path: Path | None) -> dict | None:
         raise ValueError(f"--resume_from_checkpoint {str(path)!r} is not a checkpoint of llm_scratch_train (it has no {missing[0]!r})")
     return ck
 
+def _resume(ck: dict | None, path, raw, optimizer, log: Callable) -> tuple[int, float]:  # (step, best validation loss)
+    "Load the checkpoint `ck` read from `path` (if any) into `raw` and `optimizer`, and restore the random states"
+    if ck is None: return 0, math.inf
+    theirs = {**asdict(ModelConfig()), **ck["model_config"]} if isinstance(ck["model_config"], dict) else {}  # older: no switches
+    if diff := [f"{k} {theirs.get(k)!r} (this run: {v!r})" for k, v in asdict(raw.config).items() if theirs.get(k) != v]:
+        raise ValueError(f"--resume_from_checkpoint {str(path)!r} holds another model: {', '.join(diff)}")
+    was, ours = ("muon" if any("use_muon" in g for g in (o or {}).get("param_groups", ())) else "adamw" for o in (ck["optimizer"], optimizer.state_dict()))
+    if was != ours: raise ValueError(f"--resume_from_checkpoint {str(path)!r} was trained with --optimizer {was} (this run: --optimizer {ours}): resume with the same")
+    raw.load_state_dict(ck["model"]); optimizer.load_state_dict(ck["optimizer"])
+    if "rng" in ck: _set_rng_state(ck["rng"])
+    log(f"resuming from {path} at step {ck['iteration']}")
+    return ck["iteration"], ck.get("best_val_loss", math.inf)
+
 # %% ../nbs/06a_run.ipynb #792c758e
 _RUN_FILES = ("ckpt_*.pt", "best.pt", "latest.json", "metrics.jsonl")
 
@@ -244,7 +260,6 @@ def _start_dir(cfg: TrainConfig, out: Path, resume: Path | None, log: Callable):
                               "or start afresh with --overwrite (deletes its checkpoints and metrics)")
     for p in found: p.unlink()
 
-# %% ../nbs/06a_run.ipynb #52323f95
 def _data(cfg: TrainConfig, out: Path, rank: int, world: int, log: Callable) -> TrainConfig:
     "`cfg` with the dataset and tokenizer paths filled in: the built-in corpus when none is given"
     if cfg.train_dataset_path is not None: return cfg
@@ -255,18 +270,6 @@ def _data(cfg: TrainConfig, out: Path, rank: int, world: int, log: Callable) -> 
     paths = prepare_builtin_data(out / "data", cfg.builtin_stories, cfg.vocab_size or 1000, cfg.special_tokens)
     return replace(cfg, **paths, vocab_size=None)
 
-# %% ../nbs/06a_run.ipynb #051b8fe2
-def _resume(ck: dict | None, path, raw, optimizer, log: Callable) -> tuple[int, float]:  # (step, best validation loss)
-    "Load the checkpoint `ck` read from `path` (if any) into `raw` and `optimizer`, and restore the random states"
-    if ck is None: return 0, math.inf
-    theirs = ck["model_config"] if isinstance(ck["model_config"], dict) else {}
-    if diff := [f"{k} {theirs.get(k)!r} (this run: {v!r})" for k, v in asdict(raw.config).items() if theirs.get(k) != v]:
-        raise ValueError(f"--resume_from_checkpoint {str(path)!r} holds another model: {', '.join(diff)}")
-    raw.load_state_dict(ck["model"]); optimizer.load_state_dict(ck["optimizer"])
-    if "rng" in ck: _set_rng_state(ck["rng"])
-    log(f"resuming from {path} at step {ck['iteration']}")
-    return ck["iteration"], ck.get("best_val_loss", math.inf)
-
 # %% ../nbs/06a_run.ipynb #9ae5fcc3
 def _open_metrics(cfg: TrainConfig, out: Path, start: int) -> MetricsLog:
     "Write the run's `train_config.json` and open its metrics, dropping records after `start` (a resumed run redoes them)"
@@ -275,7 +278,6 @@ def _open_metrics(cfg: TrainConfig, out: Path, start: int) -> MetricsLog:
     with atomic_path(out / "train_config.json") as tmp: tmp.write_text(json.dumps(asdict(cfg), indent=1))
     return MetricsLog(out / "metrics.jsonl", cfg.tensorboard)
 
-# %% ../nbs/06a_run.ipynb #87ff1b1a
 def _keep_tokenizer(cfg: TrainConfig, out: Path, resumed: bool) -> dict:  # the checkpoints' 'tokenizer' entry
     "Copy the tokenizer files into `out` (unless they are in it): the entry's paths are relative to it, so the run can move"
     entry = dict(special_tokens=list(cfg.special_tokens))
@@ -300,9 +302,11 @@ def _prepare(cfg: TrainConfig, rank: int, world: int, device: torch.device, log:
     train_data = _open_dataset(cfg.train_dataset_path, "train_dataset_path", cfg.context_length, vocab_size)
     val_data = None if cfg.val_dataset_path is None else _open_dataset(cfg.val_dataset_path, "val_dataset_path", cfg.context_length, vocab_size)
     torch.manual_seed(cfg.seed)
-    raw = TransformerLM.from_config(ModelConfig(vocab_size=vocab_size, context_length=cfg.context_length, d_model=cfg.d_model,
-              num_layers=cfg.num_layers, num_heads=cfg.num_heads, d_ff=cfg.d_ff, rope_theta=cfg.rope_theta)).to(device)
-    opt = AdamW(param_groups(raw, cfg.weight_decay), lr=cfg.max_lr, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps, weight_decay=cfg.weight_decay)
+    mc = {f.name: getattr(cfg, f.name) for f in fields(ModelConfig) if hasattr(cfg, f.name)}  # sizes and switches
+    raw = TransformerLM.from_config(ModelConfig(**{**mc, "logit_softcap": cfg.logit_softcap or None})).to(device)
+    kw = dict(lr=cfg.max_lr, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps, weight_decay=cfg.weight_decay)
+    opt = (MuonWithAdamW(muon_param_groups(raw, cfg.weight_decay), momentum=cfg.muon_momentum, muon_lr_ratio=cfg.muon_lr_ratio, **kw)
+           if cfg.optimizer == "muon" else AdamW(param_groups(raw, cfg.weight_decay), **kw))
     start, best = _resume(ck, path, raw, opt, log); del ck
     model = torch.compile(raw) if cfg.compile else raw
     if world > 1: model = DDP(model, device_ids=[device.index] if device.type == "cuda" else None)
@@ -358,7 +362,6 @@ def _help(name: str, doc: str) -> str:
     vals = [f"default {getattr(TrainConfig(), name)!r}"] + [f"{p} preset: {v[name]!r}" for p, v in PRESETS.items() if name in v]
     return f"{doc} [{'; '.join(vals)}]".replace("%", "%%")
 
-# %% ../nbs/06a_run.ipynb #6ee38f70
 def train_parser() -> argparse.ArgumentParser:
     "The parser of `llm_scratch_train`: a flag per `TrainConfig` field, plus `--preset` and `--config`"
     p = argparse.ArgumentParser("llm_scratch_train", allow_abbrev=False, description="Train a Transformer language model; "
@@ -387,7 +390,6 @@ def _read_config(path) -> dict:
     if isinstance(d.get("special_tokens"), list): d["special_tokens"] = tuple(d["special_tokens"])
     return d
 
-# %% ../nbs/06a_run.ipynb #9f7a9e1a
 def config_from_args(args: argparse.Namespace) -> TrainConfig:  # from `train_parser().parse_args(...)`
     "The `TrainConfig` of parsed flags: the preset, then the `--config` file, then the flags given"
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
@@ -403,7 +405,6 @@ def _samples(result: dict, prompts=("Once upon a time", "Lily and Max", "One day
     return [p + generate(result["model"], result["tokenizer"], p, max_new_tokens=c.max_new_tokens, temperature=c.temperature,
                          top_k=c.top_k, top_p=c.top_p, seed=c.seed + i) for i, p in enumerate(prompts)]
 
-# %% ../nbs/06a_run.ipynb #61168441
 def train_cli(argv: list[str] | None = None):  # the flags (default: the command line)
     "Train a Transformer language model; with no dataset flags, a small one on the built-in stories, on the CPU"
     with cli_errors("llm_scratch_train"):

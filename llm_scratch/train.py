@@ -16,11 +16,11 @@ import torch
 import torch.distributed as dist
 
 from .basics import atomic_path, atomic_write, read_checkpoint, unwrap_model  # read_checkpoint: also importable from here
-from .optim import clip_grad_norm, cosine_lr, cross_entropy
+from .optim import clip_grad_norm, cosine_lr, cross_entropy, linear_lr, wsd_lr
 
 # %% auto #0
-__all__ = ['get_batch', 'train_step', 'evaluate', 'unigram_entropy', 'TrainConfig', 'CancelFit', 'Callback', 'FitState', 'fit',
-           'save_checkpoint', 'load_checkpoint', 'LogMetrics', 'CheckFinite', 'SaveCheckpoints', 'SaveBest',
+__all__ = ['get_batch', 'train_step', 'evaluate', 'unigram_entropy', 'TrainConfig', 'CancelFit', 'Callback', 'FitState', 'lr_at',
+           'fit', 'save_checkpoint', 'load_checkpoint', 'LogMetrics', 'CheckFinite', 'SaveCheckpoints', 'SaveBest',
            'read_latest', 'latest_checkpoint', 'resume_timeline', 'LogSamples', 'autocast_for']
 
 # %% ../nbs/06_training_loop.ipynb #e56c324e
@@ -106,19 +106,32 @@ class TrainConfig:
     d_model: int = 512  # model width
     num_layers: int = 4  # Transformer blocks
     num_heads: int = 16  # attention heads
-    d_ff: int = 1344  # SwiGLU hidden width
+    d_ff: int = 1344  # feed-forward hidden width
     rope_theta: float = 10000.0  # RoPE base
+    tie_embeddings: bool = False  # `lm_head` shares the token embedding matrix
+    qk_norm: bool = False  # RMSNorm on each head's queries and keys
+    ffn: str = "swiglu"  # feed-forward: swiglu, relu2 or silu
+    norm: str = "pre"  # RMSNorm placement in the blocks: pre, post or none
+    pos: str = "rope"  # positions: rope, or nope (none)
+    logit_softcap: float | None = None  # logits become c*tanh(logits/c) for this c > 0; 0 or None: off
+    zero_init_proj: bool = False  # start each block's output projections at zero
     batch_size: int = 128  # sequences per step, over all processes
     context_length: int = 256  # tokens per sequence
-    num_iters: int = 50_000  # optimizer steps (the cosine schedule ends here)
+    num_iters: int = 50_000  # optimizer steps (the schedule ends here)
     max_lr: float = 1e-3  # peak learning rate, reached after warm-up
     min_lr: float = 1e-5  # final learning rate
-    warmup_iters: int = 10_000  # steps of linear warm-up
+    warmup_iters: int = 10_000  # steps of linear warm-up (unless --warmup_frac is set)
+    warmup_frac: float | None = None  # if set, the warm-up is this fraction of num_iters, in [0, 1]
+    schedule: str = "cosine"  # learning-rate schedule after warm-up: cosine, wsd or linear (each ends at min_lr)
+    decay_frac: float = 0.2  # wsd: the last fraction of num_iters, in [0, 1], that decays linearly
     weight_decay: float = 0.01  # AdamW decoupled weight decay (matrices only)
     gradient_max_norm: float = 1.0  # clip the global gradient norm to this
     beta1: float = 0.9  # AdamW beta1
     beta2: float = 0.95  # AdamW beta2
     eps: float = 1e-8  # AdamW epsilon
+    optimizer: str = "adamw"  # adamw, or muon (Muon for the hidden matrices, AdamW for the rest)
+    muon_lr_ratio: float = 1.0  # muon: its matrices step with the learning rate times this
+    muon_momentum: float = 0.95  # muon: momentum, in [0, 1)
     log_interval: int = 100  # steps between metric records
     validation_interval: int = 1000  # steps between validations (and samples)
     val_batches: int = 0  # validation batches per validation; 0: the whole validation set
@@ -194,7 +207,6 @@ class FitState:
         for cb in self.cbs: getattr(cb, name)(self)
     def every(self, n: int) -> bool: return self.step % n == 0 or self.step == self.cfg.num_iters
 
-# %% ../nbs/06_training_loop.ipynb #1b683940
 @contextmanager
 def _hooks(f: FitState):
     "`before_fit`, the loop, then `after_fit` (also after a `CancelFit`); `cleanup_fit` always"
@@ -205,7 +217,15 @@ def _hooks(f: FitState):
         f.hook("after_fit")
     finally: f.hook("cleanup_fit")
 
-# %% ../nbs/06_training_loop.ipynb #e2a57b1f
+# %% ../nbs/06_training_loop.ipynb #586450dd
+def lr_at(cfg: TrainConfig, it: int) -> float:  # the learning rate of step `it` (from 0)
+    "The learning rate of step `it` under `cfg.schedule`, after a warm-up of `cfg.warmup_frac * num_iters` (if set) or `cfg.warmup_iters` steps"
+    n = cfg.num_iters; w = cfg.warmup_iters if cfg.warmup_frac is None else round(cfg.warmup_frac * n)
+    if cfg.schedule == "cosine": return cosine_lr(it, cfg.max_lr, cfg.min_lr, w, n)
+    if cfg.schedule == "wsd": return wsd_lr(it, cfg.max_lr, cfg.min_lr, w, n - round(cfg.decay_frac * n), n)
+    if cfg.schedule == "linear": return linear_lr(it, cfg.max_lr, w, n, cfg.min_lr)
+    raise ValueError(f"--schedule {cfg.schedule!r}: choose cosine, wsd or linear")
+
 def fit(model, optimizer, cfg: TrainConfig,  # the model (bare, compiled or DDP), its optimizer, the settings
         train_data, val_data=None,  # 1-D arrays of token ids; no validation without `val_data`
         cbs: list[Callback] = (),  # callbacks, called at each hook in their `order`
@@ -218,7 +238,7 @@ def fit(model, optimizer, cfg: TrainConfig,  # the model (bare, compiled or DDP)
         for it in range(start, cfg.num_iters):
             f.hook("before_step")
             x, y = _step_batch(train_data, cfg, it, f.rank, f.world, f.device)     # (B, T), (B, T)
-            f.lr = cosine_lr(it, cfg.max_lr, cfg.min_lr, cfg.warmup_iters, cfg.num_iters)
+            f.lr = lr_at(cfg, it)
             f.loss, f.norm = train_step(model, optimizer, x, y, f.lr, cfg.gradient_max_norm, amp)
             f.step = it + 1; f.hook("after_step")
             if val_data is not None and f.every(cfg.validation_interval):
@@ -236,7 +256,6 @@ def _atomic_save(obj, path):
         if not isinstance(err, OSError) or err.errno is None: raise
         raise OSError(err.errno, f"{err.strerror}: could not save the checkpoint (no partial file is left)", str(path)) from None
 
-# %% ../nbs/06_training_loop.ipynb #f4f8009b
 def save_checkpoint(model, optimizer, iteration: int,
                     out,  # a path (written atomically) or a binary file object
                     **extra):  # more entries, e.g. train_config, tokenizer, rng
@@ -317,7 +336,6 @@ def _save(f: FitState, path: Path, extra: dict) -> Path:
                     val_loss=None if f.val is None else f.val["loss"], **extra)
     return path
 
-# %% ../nbs/06_training_loop.ipynb #245cbb66
 class SaveCheckpoints(Callback):
     "Save `ckpt_STEP.pt` in `out_dir` every `every` steps and when interrupted; keep the newest `keep_last` of this timeline"
     order = 10
@@ -342,7 +360,6 @@ class SaveCheckpoints(Callback):
             path = self.save(f)
             if self.log: self.log(f"stop requested: saved {path} at step {f.step}")
 
-# %% ../nbs/06_training_loop.ipynb #a573e3d5
 class SaveBest(Callback):
     "Keep `best.pt` in `out_dir`: the checkpoint of the lowest validation loss so far"
     order = 10
@@ -363,7 +380,6 @@ def read_latest(out_dir) -> dict:  # {'checkpoint': newest file name, 'timeline'
         raise ValueError(f"{str(p)!r} is corrupt: delete it (then 'auto' resumes from the highest step)")
     return d
 
-# %% ../nbs/06_training_loop.ipynb #c5b09a94
 def latest_checkpoint(out_dir) -> Path | None:  # None: nothing to resume from
     "The checkpoint `resume_from_checkpoint='auto'` continues: the newest of the latest timeline in `out_dir`"
     out, d = Path(out_dir), read_latest(out_dir)
