@@ -53,6 +53,9 @@ def build_fortunes_corpus(out_path, max_bytes=None, root=FORTUNES_DIR):
     return Path(out_path)
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3): sys.exit(__doc__)
-    p = build_fortunes_corpus(sys.argv[1], int(sys.argv[2]) if len(sys.argv) == 3 else None)
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out_path", help="the corpus file to write"); ap.add_argument("max_bytes", nargs="?", type=int, help="stop before this size")
+    a = ap.parse_args()
+    p = build_fortunes_corpus(a.out_path, a.max_bytes)
     print(f"{p}: {p.stat().st_size:,} bytes")
