@@ -12,7 +12,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['cpu_count', 'atomic_path', 'atomic_write', 'atomic_write_files', 'small_tmpfs', 'fill_disk', 'read_text_chunk',
-           'imap_workers', 'read_checkpoint', 'unwrap_model', 'pick_device', 'cli_errors', 'script_path', 'saved_file']
+           'imap_workers', 'read_checkpoint', 'unwrap_model', 'pick_device', 'cli_errors', 'script_path', 'check_files',
+           'saved_file']
 
 # %% ../nbs/00_basics.ipynb #8e5e4eda
 def cpu_count() -> int: # cores this process may run on
@@ -252,6 +253,12 @@ def script_path(name: str) -> str: # e.g. `llm_scratch_bpe`
     found = str(here) if here.is_file() else shutil.which(name)
     if found is None: raise FileNotFoundError(f"console script {name!r} not found next to {sys.executable} or on PATH: pip install -e .")
     return found
+
+# %% ../nbs/00_basics.ipynb #c0ffee05
+def check_files(paths: dict): # flag or name -> path (None: not given)
+    "Raise `FileNotFoundError` naming the first of `paths` that is not a file"
+    for name, p in paths.items():
+        if p is not None and not Path(p).is_file(): raise FileNotFoundError(f"{name} {str(p)!r} " + ("is a directory" if Path(p).is_dir() else "does not exist"))
 
 # %% ../nbs/00_basics.ipynb #c0ffee02
 def saved_file(entry: dict, # e.g. a checkpoint's 'tokenizer' entry

@@ -11,7 +11,7 @@ import numpy as np
 import regex
 from fastcore.script import call_parse, Param
 from tqdm.auto import tqdm
-from .basics import atomic_write_files, cli_errors, cpu_count, imap_workers, read_text_chunk
+from .basics import check_files, atomic_write_files, cli_errors, cpu_count, imap_workers, read_text_chunk
 
 # %% auto #0
 __all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'chunk_boundaries', 'train_bpe', 'save_vocab_merges',
@@ -350,8 +350,7 @@ def load_vocab_merges(vocab_path, # vocab.json (token string -> id)
                       merges_path, # merges.txt
                      ) -> tuple[dict[int, bytes], list[tuple[bytes, bytes]]]: # (id -> token bytes, merges)
     "Load GPT-2 format `vocab.json` and `merges.txt` into `vocab` and `merges`, checking that they belong together"
-    for flag, p in (("--vocab_path", vocab_path), ("--merges_path", merges_path)):
-        if not Path(p).is_file(): raise FileNotFoundError(f"{flag} {str(p)!r} " + ("is a directory" if Path(p).is_dir() else "does not exist"))
+    check_files({"--vocab_path": vocab_path, "--merges_path": merges_path})
     u2b = {u: b for b, u in bytes_to_unicode().items()}
     (vocab, toks), (merges, lns, head) = _read_vocab(vocab_path, u2b), _read_merges(merges_path, u2b)
     if (m := re.search(r"vocab_sha256=(\w+)", head)) and m.group(1) != _vocab_digest(toks):

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from torch import Tensor
 from fastcore.script import Param, call_parse
-from .basics import cli_errors, read_checkpoint, saved_file, unwrap_model
+from .basics import check_files, cli_errors, read_checkpoint, saved_file, unwrap_model
 from .bpe import bytes_to_unicode, load_vocab_merges
 from .model import ModelConfig, TransformerLM, load_model
 
@@ -131,8 +131,7 @@ def _check_llama(c: ModelConfig):
 def _check_export_args(out_dir, vocab_path, merges_path):
     "Refuse bad `llm_scratch_export_hf` arguments before anything is loaded"
     _check_out_dir(out_dir, '--out_dir')
-    for flag, p in [('--vocab_path', vocab_path), ('--merges_path', merges_path)]:
-        if p is not None and not Path(p).is_file(): raise FileNotFoundError(f"{flag} {p!r} does not exist")
+    check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
     _require('transformers', 'safetensors.torch', 'tokenizers')
 
 # %% ../nbs/04a_hf_export.ipynb #24aa7d64

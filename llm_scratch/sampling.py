@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from fastcore.script import Param, call_parse
 from torch import Tensor
 
-from .basics import cli_errors, pick_device, read_checkpoint, read_text_chunk, saved_file
+from .basics import check_files, cli_errors, pick_device, read_checkpoint, read_text_chunk, saved_file
 from .model import load_model
 from .tokenizer import Tokenizer
 from .train import _check_text
@@ -227,12 +227,6 @@ def generate(model, # a `TransformerLM`
     eos = tokenizer.special_tokens.get('<|endoftext|>') if stop_at_eos else None
     return [tokenizer.decode(n) for n in generate_ids(model, prompts, *args, eos_id=eos)]
 
-# %% ../nbs/07_sampling.ipynb #8ab8230f
-def _check_files(paths: dict):
-    "Raise `FileNotFoundError` naming the first of `paths` (name -> path, None = not given) that is not a file"
-    for name, p in paths.items():
-        if p is not None and not Path(p).is_file(): raise FileNotFoundError(f"{name} {str(p)!r} " + ("is a directory" if Path(p).is_dir() else "does not exist"))
-
 # %% ../nbs/07_sampling.ipynb #e312b9b0
 def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model', 'model_config', optional 'tokenizer')
                              vocab_path: str|Path|None=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
@@ -241,7 +235,7 @@ def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model
                              device: str|torch.device|None=None, # for `pick_device`, e.g. 'auto' or 'cuda' (default: CPU)
                             ) -> tuple: # (model in eval mode, tokenizer)
     "Rebuild the model of a training `checkpoint` and the tokenizer it was trained with"
-    _check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
+    check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
     device = pick_device(str(device)) if device is not None else torch.device('cpu')
     ckpt = read_checkpoint(checkpoint); entry = ckpt.get('tokenizer') or {}
     if missing := [k for k in ('model', 'model_config') if k not in ckpt]:
@@ -251,7 +245,7 @@ def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model
     if special_tokens is None: special_tokens = entry.get('special_tokens') or ['<|endoftext|>']
     if vocab_path is None or merges_path is None: raise ValueError(
         f"checkpoint {str(checkpoint)!r} has no 'tokenizer' entry: pass vocab_path and merges_path")
-    _check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
+    check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
     tokenizer = Tokenizer.from_files(vocab_path, merges_path, special_tokens=list(special_tokens))
     model = load_model(ckpt, device=device)
     _check_vocab(model, tokenizer)
@@ -381,7 +375,7 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
         _check_generation(max_new_tokens, temperature, top_k, top_p)
         if not (prompt or interactive): raise ValueError("--prompt is empty: give some text to continue (or use --interactive)")
         _check_text(prompt, '--prompt'); [_check_text(s, '--special_tokens') for s in special_tokens or []]
-        _check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
+        check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
         model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens, pick_device(device))
         args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, use_cache=cache)
         for i, p in enumerate(_stdin_lines() if interactive else [prompt], 1):
@@ -410,7 +404,7 @@ def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'mode
     with cli_errors('llm_scratch_eval'):
         if stride is not None and stride < 1: raise ValueError(f"--stride {stride}: must be >= 1")
         if batch_size < 1: raise ValueError(f"--batch_size {batch_size}: must be >= 1")
-        _check_files({'text_file': text_file, '--vocab_path': vocab_path, '--merges_path': merges_path})
+        check_files({'text_file': text_file, '--vocab_path': vocab_path, '--merges_path': merges_path})
         model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, device=pick_device(device))
         ids = tokenizer.encode(read_text_chunk(text_file, 0, Path(text_file).stat().st_size, name='text_file'))
         ppl = perplexity(model, ids, stride, batch_size)
