@@ -299,20 +299,21 @@ class SamplerWidget:
         self.model, self.tokenizer, self.threaded, self._loaded = model, tokenizer, threaded, {}
         self._stop, self._thread, self.text = threading.Event(), None, ''
         import ipywidgets as W  # only the widget needs ipywidgets
-        self.prompt = W.Textarea(value='Once upon a time', description='prompt', layout=W.Layout(width='95%'))
-        self.temperature = W.FloatSlider(value=0.8, min=0, max=2, step=0.05, description='temperature')
-        self.top_k = W.IntSlider(value=0, min=0, max=200, description='top-k')
-        self.top_p = W.FloatSlider(value=0.95, min=0.05, max=1, step=0.05, description='top-p')
-        self.max_new_tokens = W.IntSlider(value=200, min=1, max=1024, description='max tokens')
-        self.seed = W.IntText(value=-1, description='seed')
+        style, knob = {'description_width': '110px'}, W.Layout(width='400px')   # labels in full, sliders aligned
+        self.prompt = W.Textarea(value='Once upon a time', description='prompt', style=style, layout=W.Layout(width='95%'))
+        self.temperature = W.FloatSlider(value=0.8, min=0, max=2, step=0.05, description='temperature', style=style, layout=knob)
+        self.top_k = W.IntSlider(value=0, min=0, max=200, description='top-k (0: off)', style=style, layout=knob)
+        self.top_p = W.FloatSlider(value=0.95, min=0.05, max=1, step=0.05, description='top-p', style=style, layout=knob)
+        self.max_new_tokens = W.IntSlider(value=200, min=1, max=1024, description='max tokens', style=style, layout=knob)
+        self.seed = W.IntText(value=-1, description='seed (-1: new)', style=style, layout=knob)
         opts = ([('(given model)', '')] if model is not None else []) + [(p, p) for p in _find_checkpoints(checkpoints)]
-        self.checkpoint = W.Dropdown(options=opts, description='checkpoint', layout=W.Layout(width='95%'))
-        self.generate_button, self.stop_button = W.Button(description='Generate'), W.Button(description='Stop')
+        self.checkpoint = W.Dropdown(options=opts, description='checkpoint', style=style, layout=W.Layout(width='95%'))
+        self.generate_button = W.Button(description='Generate', button_style='primary')
+        self.stop_button = W.Button(description='Stop', disabled=True)      # enabled while a run goes
         self.output, self.status = W.Output(), W.Label()
         self.generate_button.on_click(self.on_generate); self.stop_button.on_click(self.on_stop)
         self.box = W.VBox([self.prompt, W.HBox([self.temperature, self.top_k]), W.HBox([self.top_p, self.max_new_tokens]),
-                           W.HBox([self.seed, self.checkpoint]), W.HBox([self.generate_button, self.stop_button, self.status]),
-                           self.output])
+                           self.seed, self.checkpoint, W.HBox([self.generate_button, self.stop_button, self.status]), self.output])
     def _repr_mimebundle_(self, **kwargs): return self.box._repr_mimebundle_(**kwargs)
 
 # %% ../nbs/07_sampling.ipynb #3041f362
@@ -326,11 +327,16 @@ def _model_and_tokenizer(self: SamplerWidget):
 @patch
 def _show(self: SamplerWidget, text: str): self.output.outputs = ({'output_type': 'stream', 'name': 'stdout', 'text': text},)
 
+@patch
+def _busy(self: SamplerWidget, busy: bool):
+    "Generate off and Stop on while a run goes, and the other way round after"
+    self.generate_button.disabled, self.stop_button.disabled = busy, not busy
+
 # %% ../nbs/07_sampling.ipynb #c446d378
 @patch
 def _run(self: SamplerWidget):
     try:
-        self.status.value = 'loading' if self.checkpoint.value not in self._loaded else 'generating'
+        self.status.value = 'loading' if self.checkpoint.value and self.checkpoint.value not in self._loaded else 'generating'
         model, tokenizer = self._model_and_tokenizer()
         seed = self.seed.value if self.seed.value >= 0 else None
         self.status.value, self.text = 'generating', ''
@@ -340,12 +346,13 @@ def _run(self: SamplerWidget):
             if self._stop.is_set(): self.status.value = 'stopped'; return
         self.status.value = 'done'
     except Exception as e: self.status.value = f'error: {e}'           # a UI thread has nowhere else to report
+    finally: self._busy(False)
 
 @patch
 def on_generate(self: SamplerWidget, _=None):
     "Generate button: start streaming a continuation of the prompt into `output`"
     if self._thread is not None and self._thread.is_alive(): return
-    self._stop.clear(); self._show(self.prompt.value)
+    self._stop.clear(); self._busy(True); self._show(self.prompt.value)
     if not self.threaded: return self._run()
     self._thread = threading.Thread(target=self._run, daemon=True); self._thread.start()
 
