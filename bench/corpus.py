@@ -3,38 +3,12 @@
 Usage: `python bench/corpus.py OUT_PATH [MAX_BYTES]`, or from Python:
 
     from bench.corpus import build_fortunes_corpus   # or importlib on this file
-    build_fortunes_corpus("bench/_work/fortunes.txt")                  # ~11.5 MB
+    build_fortunes_corpus("bench/_work/fortunes.txt")                  # ~12.5 MB
     build_fortunes_corpus("bench/_work/fortunes_5mb.txt", 5_000_000)   # a prefix that ends on a whole quotation
 """
-import os, sys
 from pathlib import Path
 from llm_scratch.basics import atomic_path
-
-FORTUNES_DIR = Path("/usr/share/games/fortunes")
-EOT = "<|endoftext|>"
-
-def fortune_files(root=FORTUNES_DIR):
-    "Sorted real quotation files under `root`: skips `.dat` indexes and symlinked duplicates (`x.u8 -> x`, `cz/ -> cs/`)."
-    seen, out = set(), []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for f in sorted(filenames):
-            if f.endswith(".dat"): continue
-            rp = os.path.realpath(os.path.join(dirpath, f))
-            if rp in seen or not os.path.isfile(rp): continue
-            seen.add(rp); out.append(Path(rp))
-    return out
-
-def quotations(path):
-    "The quotations of one fortune file (separated by lines holding `%`), without surrounding blank lines."
-    text = Path(path).read_bytes().decode("utf-8", errors="replace")
-    q, cur = [], []
-    for line in text.splitlines(keepends=True):
-        if line.rstrip("\r\n") == "%":
-            q.append("".join(cur)); cur = []
-        else: cur.append(line)
-    q.append("".join(cur))
-    return [s.strip("\n") for s in q if s.strip()]
+from llm_scratch.experiments import EOT, FORTUNES_DIR, fortune_files, quotations  # also importable from here
 
 def build_fortunes_corpus(out_path, max_bytes=None, root=FORTUNES_DIR):
     "Write all quotations under `root` joined with `<|endoftext|>` to `out_path` (atomically); with `max_bytes`, stop before the quotation that would pass it."

@@ -30,7 +30,7 @@ ZH = ("chinese", "song100", "tang300")  # the Chinese files among the English on
 
 def build_corpus(name: str) -> Path:
     """The benchmark text `name`: 'fortunes' (bench/corpus.py: all quotations joined with <|endoftext|>), 'english' (its
-    English files only: prose, nearly all ASCII) or 'stories' (20 MB of the built-in TinyStories-like stories, 01b_stories)"""
+    English files only: prose, nearly all ASCII) or 'stories' (16.5 MB of the built-in TinyStories-like stories, 01b_stories)"""
     path = WORK / f"{name if name != 'english' else 'fortunes_english'}.txt"
     if path.exists(): return path
     if name == "stories":

@@ -19,4 +19,5 @@ for f in llm_scratch/[!_]*.py; do
   python -c "import llm_scratch.$m" || { echo "import llm_scratch.$m failed on its own" >&2; exit 1; }
 done
 python tools/check_imports.py
+python tools/check_outputs.py
 echo "package and notebooks are in sync"
