@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_experiments.ipynb #87725d0d
 from __future__ import annotations
-import json, os, statistics, tempfile, time
+import json, math, os, statistics, tempfile, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -82,6 +82,10 @@ def _s_per_step(recs: list[dict], tokens_per_step: int) -> float | None:
     steps = [b["step"] - a["step"] for a, b in zip([dict(step=0), *recs], recs)]
     return sum(n * tokens_per_step / r["tokens_per_s"] for n, r in zip(steps, recs)) / sum(steps) if recs else None
 
+def _tokens_per_step(settings: dict) -> int:
+    "Tokens in one step of a point with `settings` (over `PROXY`)"
+    return settings.get("batch_size", PROXY["batch_size"]) * settings.get("context_length", PROXY["context_length"])
+
 # %% ../nbs/08_experiments.ipynb #758fc818
 def run_point(settings: dict,  # `TrainConfig` values of this point (over the `original` preset and `PROXY`); may set `num_iters`
               seed: int,  # seeds the weights and the batches
@@ -89,6 +93,7 @@ def run_point(settings: dict,  # `TrainConfig` values of this point (over the `o
               num_iters: int = 100, evals: int = 4, val_batches: int = 10,  # steps; validations in the run; batches per validation
               threads: int = 1) -> dict:  # CPU threads of the run
     "Train one point of the grid; returns its settings, status, validation and training curves and seconds per step"
+    from llm_scratch.metrics import read_metrics
     from llm_scratch.run import make_config, train
     n, t0 = settings.get("num_iters", num_iters), time.perf_counter()
     with tempfile.TemporaryDirectory() as td:
@@ -97,7 +102,6 @@ def run_point(settings: dict,  # `TrainConfig` values of this point (over the `o
                           checkpoint_interval=10**9, out_dir=td, progress=False, tensorboard=False, threads=threads)
         try: status = train(cfg)["status"]
         except FloatingPointError: status = "diverged"
-        from llm_scratch.metrics import read_metrics
         recs = read_metrics(td)
     tr = [r for r in recs if "loss" in r]
     return dict(settings=settings, seed=seed, num_iters=n, status=status, val=[(r["step"], r["val_loss"]) for r in recs if "val_loss" in r],
@@ -131,11 +135,9 @@ def summarize(results: list[dict], names=None) -> dict:  # name -> {mean, sd, lo
     out = {}
     for n in names or dict.fromkeys(r["name"] for r in results):
         rs = [r for r in results if r["name"] == n]; ls = [final_loss(r) for r in rs]
-        out[n] = dict(mean=statistics.fmean(ls), sd=statistics.stdev(ls) if len(ls) > 1 and all(map(_finite, ls)) else 0.0, losses=ls,
+        out[n] = dict(mean=statistics.fmean(ls), sd=statistics.stdev(ls) if len(ls) > 1 and all(map(math.isfinite, ls)) else 0.0, losses=ls,
                       s_per_step=statistics.fmean(r["s_per_step"] for r in rs), settings=rs[0]["settings"])
     return out
-
-def _finite(x): return x != float("inf") and x == x
 
 # %% ../nbs/08_experiments.ipynb #d354af99
 def table(results: list[dict], names, baseline: str | None = None) -> str:  # a Markdown table
@@ -143,8 +145,8 @@ def table(results: list[dict], names, baseline: str | None = None) -> str:  # a 
     s = summarize(results); base = s[baseline]["mean"] if baseline else None
     rows = ["| point | validation loss | Δ | s/step |", "|---|---|---|---|"]
     for n in names:
-        m = s[n]; v = f"{m['mean']:.3f} ± {m['sd']:.3f}" if _finite(m["mean"]) else "diverged"
-        d = f"{m['mean'] - base:+.3f}" if base is not None and _finite(m["mean"]) else ""
+        m = s[n]; v = f"{m['mean']:.3f} ± {m['sd']:.3f}" if math.isfinite(m["mean"]) else "diverged"
+        d = f"{m['mean'] - base:+.3f}" if base is not None and math.isfinite(m["mean"]) else ""
         rows.append(f"| {n} | {v} | {d} | {m['s_per_step']:.2f} |")
     return "\n".join(rows)
 
@@ -155,7 +157,7 @@ def plot_points(results: list[dict], names, ax=None, title: str = ""):
     for i, n in enumerate(names):
         rs = [r for r in results if r["name"] == n and r["status"] == "done"]
         if not rs: continue
-        tps = rs[0]["settings"].get("batch_size", PROXY["batch_size"]) * rs[0]["settings"].get("context_length", PROXY["context_length"])
+        tps = _tokens_per_step(rs[0]["settings"])
         steps = [s for s, _ in rs[0]["train"]]; tr = np.mean([[l for _, l in r["train"]] for r in rs], 0)
         k = min(5, len(tr)); sm = np.convolve(tr, np.ones(k) / k, mode="valid")
         ax.plot(np.array(steps[k - 1:]) * tps / 1e6, sm, color=f"C{i}", lw=1, alpha=0.6)
@@ -169,7 +171,7 @@ def tokens_to_reach(results: list[dict], name: str, target: float) -> float | No
     "Tokens after which the mean validation curve of point `name` first reaches `target`, linear between validations"
     rs = [r for r in results if r["name"] == name and r["status"] == "done"]
     if not rs: return None
-    tps = rs[0]["settings"].get("batch_size", PROXY["batch_size"]) * rs[0]["settings"].get("context_length", PROXY["context_length"])
+    tps = _tokens_per_step(rs[0]["settings"])
     pts = [(s, statistics.fmean(r["val"][i][1] for r in rs)) for i, (s, _) in enumerate(rs[0]["val"])]
     for (s0, v0), (s1, v1) in zip([(None, None), *pts], pts):
         if v1 <= target: return tps * (s1 if s0 is None else s0 + (v0 - target) / (v0 - v1) * (s1 - s0))
