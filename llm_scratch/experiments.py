@@ -141,11 +141,11 @@ def summarize(results: list[dict], names=None) -> dict:  # name -> {mean, sd, lo
 
 # %% ../nbs/08_experiments.ipynb #d354af99
 def table(results: list[dict], names, baseline: str | None = None) -> str:  # a Markdown table
-    "A Markdown table of the points `names`: final validation loss (mean ± sd over seeds), its change from `baseline`, seconds per step"
+    "A Markdown table of the points `names`: final validation loss (mean ± sd over seeds, the loss alone for one seed), its change from `baseline`, seconds per step"
     s = summarize(results); base = s[baseline]["mean"] if baseline else None
     rows = ["| point | validation loss | Δ | s/step |", "|---|---|---|---|"]
     for n in names:
-        m = s[n]; v = f"{m['mean']:.3f} ± {m['sd']:.3f}" if math.isfinite(m["mean"]) else "diverged"
+        m = s[n]; v = f"{m['mean']:.3f}" + (f" ± {m['sd']:.3f}" if len(m["losses"]) > 1 else "") if math.isfinite(m["mean"]) else "diverged"
         d = f"{m['mean'] - base:+.3f}" if base is not None and math.isfinite(m["mean"]) else ""
         rows.append(f"| {n} | {v} | {d} | {m['s_per_step']:.2f} |")
     return "\n".join(rows)

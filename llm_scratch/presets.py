@@ -16,8 +16,8 @@ __all__ = ['PRESETS', 'make_config']
 # %% ../nbs/06a_presets.ipynb #da2c3e04
 PRESETS = {
     "original": {},  # the TrainConfig defaults: the original project's TinyStories GPU run
-    "speedrun": dict(num_iters=10_000, optimizer="muon", max_lr=1e-2, warmup_frac=0.2, schedule="wsd", decay_frac=0.3, min_lr=0.0,
-                     qk_norm=True, zero_init_proj=True),  # the recipe 08_experiments chose; the original model and batch
+    "speedrun": dict(num_iters=10_000, optimizer="muon", max_lr=2e-2, muon_lr_ratio=0.5, warmup_frac=0.1, schedule="wsd",
+                     decay_frac=0.5, min_lr=0.0, qk_norm=True, zero_init_proj=True),  # the recipe 08_experiments chose; the original model and batch
     "builtin": dict(vocab_size=768, d_model=128, num_layers=2, num_heads=4, d_ff=384, batch_size=32,
                     context_length=64, num_iters=600, max_lr=3e-3, min_lr=1e-4, warmup_iters=50,
                     log_interval=10, validation_interval=200, val_batches=20, checkpoint_interval=200,
