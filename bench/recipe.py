@@ -5,7 +5,8 @@ The setting is that notebook's proxy (`llm_scratch.experiments`): Debian's `fort
 validation, our 4,096-token BPE, a model of width 128 with 4 layers of 4 heads and d_ff 384, 32 sequences of 128
 tokens per step, one CPU thread per run. By default each recipe trains for 300 steps (three times the grid's runs; the
 notebook tuned `speedrun`'s rates and schedule at this length on seed 0, and checked AdamW's rate there too) with two
-seeds, two runs at a time (one per core), and is validated every 25 steps on the same 40,960 validation tokens. The recipes (`llm_scratch.experiments.RECIPES`):
+seeds, two runs at a time (one per core), and is validated every 25 steps on the same 40,960 validation tokens. The
+recipes (`llm_scratch.experiments.RECIPES`):
 
 - `original`: the original project's values (max_lr 1e-3, cosine to 1e-5, AdamW, untied embeddings) with its warm-up
   as a fraction of the run (10,000 of 50,000 steps: 20%);
