@@ -16,7 +16,8 @@ recipes (`llm_scratch.experiments.RECIPES`):
 
 Printed: each recipe's final validation loss (mean ± sd over the seeds), its difference from tuned AdamW, its seconds
 per step (the mean over the run's steps, timed by `fit`) and the ratio to tuned AdamW's, and the tokens `speedrun`
-needs to reach the original recipe's final loss (linear between validations), as a fraction of the run.
+needs to reach the original recipe's and tuned AdamW's final losses (linear between validations), as fractions of the
+run.
 
     python bench/recipe.py                        # needs: apt-get install fortunes fortunes-de fortunes-es fortunes-it fortunes-cs fortunes-zh
     python bench/recipe.py --num_iters 100 --seeds 0   # a quick look
@@ -39,20 +40,17 @@ def main():
     if a.num_iters < a.evals: ap.error(f"--num_iters {a.num_iters}: must be >= --evals {a.evals}")
     data = prepare_fortunes_proxy(ROOT / "_work" / "fortunes_proxy")
     out = ROOT / "_work" / f"recipe_{time.strftime('%Y%m%d_%H%M%S')}.json"
-    points = {n: {**s, "num_iters": a.num_iters} for n, s in RECIPES.items()}
-    results = run_grid(points, data, out, seeds=a.seeds, num_iters=a.num_iters, workers=a.workers, evals=a.evals)
+    results = run_grid(RECIPES, data, out, seeds=a.seeds, num_iters=a.num_iters, workers=a.workers, evals=a.evals)
     s = summarize(results, list(RECIPES)); base = s["tuned AdamW"]
     tps = PROXY["batch_size"] * PROXY["context_length"]
     print(f"\n{a.num_iters} steps of {tps:,} tokens ({a.num_iters * tps / 1e6:.2f}M tokens), seeds {a.seeds}, {a.workers} runs at a time; results in {out}")
     print(f"{'recipe':<13} {'val loss':>16} {'vs tuned':>9} {'s/step':>7} {'× tuned':>8}")
     for n, m in s.items():
         print(f"{n:<13} {m['mean']:>9.4f} ± {m['sd']:.4f} {m['mean'] - base['mean']:>+9.4f} {m['s_per_step']:>7.3f} {m['s_per_step'] / base['s_per_step']:>8.3f}")
-    t = tokens_to_reach(results, "speedrun", s["original"]["mean"])
-    print(f"speedrun reaches the original recipe's final loss {s['original']['mean']:.4f} after "
-          + (f"{t / 1e6:.3f}M tokens ({t / (a.num_iters * tps):.2f} of the run)" if t else "never (within the run)"))
-    t = tokens_to_reach(results, "speedrun", base["mean"])
-    print(f"speedrun reaches tuned AdamW's final loss {base['mean']:.4f} after "
-          + (f"{t / 1e6:.3f}M tokens ({t / (a.num_iters * tps):.2f} of the run)" if t else "never (within the run)"))
+    for other in ("original", "tuned AdamW"):
+        t = tokens_to_reach(results, "speedrun", s[other]["mean"])
+        print(f"speedrun reaches the {other} recipe's final loss {s[other]['mean']:.4f} after "
+              + (f"{t / 1e6:.3f}M tokens ({t / (a.num_iters * tps):.2f} of the run)" if t else "never (within the run)"))
 
 
 if __name__ == "__main__":
