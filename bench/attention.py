@@ -11,11 +11,13 @@ import torch.nn.functional as F
 from llm_scratch.attention import MultiHeadSelfAttention, scaled_dot_product_attention, _causal_mask
 
 def _sync(device):
-    if device.type == 'cuda': torch.cuda.synchronize()
+    if device.type == 'cuda':
+        torch.cuda.synchronize()
 
 def fwd_bwd(fn, inputs, grad):
     "One forward and backward pass of `fn(*inputs)`; returns seconds"
-    for t in inputs: t.grad = None
+    for t in inputs:
+        t.grad = None
     _sync(grad.device)
     t0 = time.perf_counter()
     fn(*inputs).backward(grad)
@@ -25,10 +27,12 @@ def fwd_bwd(fn, inputs, grad):
 def compare(title, ours, anchor, inputs, grad, repeats):
     "Time `ours` and `anchor` alternately, `repeats` times each after a warm-up; return a table row"
     times = {'ours': [], 'torch': []}
-    for f in (ours, anchor): fwd_bwd(f, inputs, grad)  # warm-up
+    for f in (ours, anchor):
+        fwd_bwd(f, inputs, grad)  # warm-up
     for i in range(repeats):
         order = [('ours', ours), ('torch', anchor)] if i % 2 == 0 else [('torch', anchor), ('ours', ours)]
-        for name, f in order: times[name].append(fwd_bwd(f, inputs, grad))
+        for name, f in order:
+            times[name].append(fwd_bwd(f, inputs, grad))
     med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
     best = {k: min(v) * 1e3 for k, v in times.items()}
     return title, med['ours'], med['torch'], best['ours'], best['torch'], med['ours'] / med['torch']
@@ -61,6 +65,8 @@ def main():
     print(f"torch {torch.__version__}, {where}, {args.dtype}, batch {B}, heads {nh}, T {T}, d_k {d_k}, "
           f"{args.repeats} alternating repeats, load average {os.getloadavg()[0]:.2f}")
     print(f"{'':20s} {'ours ms (median)':>16s} {'torch ms (median)':>17s} {'ours best':>10s} {'torch best':>10s} {'ours/torch':>10s}")
-    for r in rows: print(f"{r[0]:20s} {r[1]:16.1f} {r[2]:17.1f} {r[3]:10.1f} {r[4]:10.1f} {r[5]:10.2f}x")
+    for r in rows:
+        print(f"{r[0]:20s} {r[1]:16.1f} {r[2]:17.1f} {r[3]:10.1f} {r[4]:10.1f} {r[5]:10.2f}x")
 
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

@@ -44,8 +44,10 @@ def _children(pid):
     "Direct children of `pid`, from /proc (Linux)"
     kids = []
     for t in Path(f"/proc/{pid}/task").glob("*/children"):
-        try: kids += [int(x) for x in t.read_text().split()]
-        except OSError: pass
+        try:
+            kids += [int(x) for x in t.read_text().split()]
+        except OSError:
+            pass
     return kids
 
 def tree_rss(pid):
@@ -53,8 +55,10 @@ def tree_rss(pid):
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        try: total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError): continue
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
         todo += _children(p)
     return total
 
@@ -67,12 +71,15 @@ def run(script, path, vocab_size, cores):
     peak = 0
     while True:
         pid, status, ru = os.wait4(p.pid, os.WNOHANG)  # wait4: this child's rusage, its reaped workers included
-        if pid: break
-        peak = max(peak, tree_rss(p.pid)); time.sleep(0.01)
+        if pid:
+            break
+        peak = max(peak, tree_rss(p.pid))
+        time.sleep(0.01)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     out, err = p.stdout.read(), p.stderr.read()
-    if p.returncode: raise RuntimeError(f"run failed ({p.returncode}):\n{err}")
+    if p.returncode:
+        raise RuntimeError(f"run failed ({p.returncode}):\n{err}")
     return wall, ru.ru_utime + ru.ru_stime, peak / 2**20, json.loads(out.strip().splitlines()[-1])
 
 def main():
@@ -84,11 +91,13 @@ def main():
     a = ap.parse_args()
     corpora = {"full": WORK / "fortunes.txt", "5mb": WORK / "fortunes_5mb.txt"}
     for k, p in corpora.items():
-        if not p.exists(): build_fortunes_corpus(p, None if k == "full" else 5_000_000)
+        if not p.exists():
+            build_fortunes_corpus(p, None if k == "full" else 5_000_000)
     print(f"uptime before: {os.getloadavg()}  cores: {a.cores} of {os.cpu_count()}")
     rows = []
     for size in a.sizes:
-        path = corpora[size]; mb = path.stat().st_size / 1e6
+        path = corpora[size]
+        mb = path.stat().st_size / 1e6
         for V in a.vocab:
             res = {"ours": [], "hf": []}
             for i in range(a.repeats):
@@ -109,4 +118,5 @@ def main():
         print(f"| {c} | {V:,} | {ow:.2f} | {hw:.2f} | {ow / hw:.2f}x | {oc:.2f} | {hc:.2f} | {oc / hc:.2f}x | {om:.0f} | {hm:.0f} | {om / hm:.2f}x "
               f"| {rate:.1f} | {pt:.2f} | {ms:.2f} | {mc:.2f} |")
 
-if __name__ == "__main__": main()
+if __name__ == "__main__":
+    main()

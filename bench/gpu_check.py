@@ -78,16 +78,21 @@ def main():
         paths = dict(train_dataset_path=paths['train_dataset_path'], val_dataset_path=paths['val_dataset_path'])
         for ph in args.phases.split(','):
             print(f'== phase {ph}', flush=True)
-            try: rows.append(phase(ph, args, paths, root))
+            try:
+                rows.append(phase(ph, args, paths, root))
             except Exception as e:
                 traceback.print_exc(limit=3)
                 rows.append(dict(phase=ph, error=f'{type(e).__name__}: {str(e)[:200]}'))
-            if dev.type == 'cuda': print(f'    peak GPU memory {torch.cuda.max_memory_allocated(dev) / 2**30:.1f} GiB', flush=True); torch.cuda.reset_peak_memory_stats(dev)
+            if dev.type == 'cuda':
+                print(f'    peak GPU memory {torch.cuda.max_memory_allocated(dev) / 2**30:.1f} GiB', flush=True)
+                torch.cuda.reset_peak_memory_stats(dev)
     print(f'\nmodel: d_model 512, 4 layers, 16 heads, d_ff 1344, batch {args.batch_size} x {args.context_length}, '
           f'{args.steps} steps per phase; MFU vs dense peak (H100 SXM: bf16 989, TF32 494.7 TFLOP/s)')
     print(f'{"phase":14} {"tokens/s":>10} {"MFU":>6} {"loss first -> last":>20} {"val":>7} {"NaN":>4} {"1st rec s":>9} {"wall s":>7}')
     for r in rows:
-        if 'error' in r: print(f'{r["phase"]:14} FAILED: {r["error"]}'); continue
+        if 'error' in r:
+            print(f'{r["phase"]:14} FAILED: {r["error"]}')
+            continue
         mfu = f'{100 * r["mfu"]:.1f}%' if r['mfu'] is not None else '-'
         print(f'{r["phase"]:14} {r["tokens_per_s"]:10.0f} {mfu:>6} {r["first_loss"]:9.3f} -> {r["last_loss"]:7.3f} '
               f'{r["val_loss"]:7.3f} {"yes" if r["nan"] else "no":>4} {r["first_record_s"]:9.1f} {r["wall_s"]:7.1f}')

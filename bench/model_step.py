@@ -50,8 +50,12 @@ def make_step(model, opt, x, y, dtype, phases=None, clock=time.perf_counter):
     "A closure doing one full training step of `model` on the batch `(x, y)`; appends phase times to `phases` if given"
     is_hf = not isinstance(model, TransformerLM)
     def mark(t0, key):
-        if phases is None: return t0
-        sync(x.device); t = clock(); phases.setdefault(key, []).append(t - t0); return t
+        if phases is None:
+            return t0
+        sync(x.device)
+        t = clock()
+        phases.setdefault(key, []).append(t - t0)
+        return t
     def step():
         t = mark(0.0, '_') if phases is not None else 0.0
         with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=dtype == 'bf16'):
@@ -69,7 +73,8 @@ def make_step(model, opt, x, y, dtype, phases=None, clock=time.perf_counter):
 
 
 def sync(device):
-    if device.type == 'cuda': torch.cuda.synchronize()
+    if device.type == 'cuda':
+        torch.cuda.synchronize()
 
 
 def batch(args, device):
@@ -82,7 +87,8 @@ def batch(args, device):
 def _proc_status(key):
     "A `kB` field of /proc/self/status, in MiB"
     for line in open('/proc/self/status'):
-        if line.startswith(key + ':'): return int(line.split()[1]) / 2**10
+        if line.startswith(key + ':'):
+            return int(line.split()[1]) / 2**10
 
 
 def peak_memory(args):
@@ -91,16 +97,20 @@ def peak_memory(args):
     model, opt = build(args.memory_of, device)
     x, y = batch(args, device)
     step = make_step(model, opt, x, y, args.dtype)
-    step(); sync(device)  # the first step allocates the optimizer state
+    step()
+    sync(device)  # the first step allocates the optimizer state
     if device.type == 'cuda':
         torch.cuda.reset_peak_memory_stats()
         before = torch.cuda.memory_allocated()
-        for _ in range(2): step()
+        for _ in range(2):
+            step()
         sync(device)
         return (torch.cuda.max_memory_allocated() - before) / 2**20, torch.cuda.max_memory_allocated() / 2**20
-    with open('/proc/self/clear_refs', 'w') as f: f.write('5')  # reset the peak RSS (VmHWM) to the current RSS
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')  # reset the peak RSS (VmHWM) to the current RSS
     before = _proc_status('VmRSS')
-    for _ in range(2): step()
+    for _ in range(2):
+        step()
     return _proc_status('VmHWM') - before, _proc_status('VmHWM')
 
 
@@ -120,9 +130,11 @@ def main():
                    '(adds a sync between phases on a GPU)')
     p.add_argument('--memory_of', default=None, help=argparse.SUPPRESS)  # internal: the subprocess mode
     args = p.parse_args()
-    if args.threads: torch.set_num_threads(args.threads)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if args.memory_of:
-        print(json.dumps(peak_memory(args))); return
+        print(json.dumps(peak_memory(args)))
+        return
 
     device = torch.device(args.device)
     names = args.candidates.split(',')
@@ -132,18 +144,24 @@ def main():
     for n in names:
         model, opt = build(n, device)
         runs[n] = make_step(model, opt, x, y, args.dtype, phases[n] if args.breakdown else None, clock)
-        first_loss[n] = runs[n]().item(); runs[n]()  # warm up: allocator, optimizer state, kernels
+        first_loss[n] = runs[n]().item()
+        runs[n]()  # warm up: allocator, optimizer state, kernels
     # Same weights and batch, so the first losses must agree: a cheap check that we compare like with like.
     tol = 1e-3 if args.dtype == 'fp32' else 5e-2
     bad = {n: l for n, l in first_loss.items() if abs(l - first_loss[names[0]]) > tol}
-    if bad: raise SystemExit(f"first-step losses differ, the candidates are not the same model: {first_loss}")
-    for n in names: phases[n].clear()  # drop the warm-up steps
+    if bad:
+        raise SystemExit(f"first-step losses differ, the candidates are not the same model: {first_loss}")
+    for n in names:
+        phases[n].clear()  # drop the warm-up steps
     times = {n: [] for n in names}
     for r in range(args.repeats):
         for n in names:
-            sync(device); t = clock()
-            for _ in range(args.steps): runs[n]()
-            sync(device); times[n].append((clock() - t) / args.steps)
+            sync(device)
+            t = clock()
+            for _ in range(args.steps):
+                runs[n]()
+            sync(device)
+            times[n].append((clock() - t) / args.steps)
     tokens = x.numel()
     mem = {}
     if not args.no_memory:
@@ -166,7 +184,8 @@ def main():
     if args.breakdown:
         keys = ['forward', 'loss', 'backward', 'AdamW']
         print(f"{'median ms':<14}" + ''.join(f"{k:>11}" for k in keys))
-        for n in names: print(f"{n:<14}" + ''.join(f"{statistics.median(phases[n][k]) * 1e3:>11.1f}" for k in keys))
+        for n in names:
+            print(f"{n:<14}" + ''.join(f"{statistics.median(phases[n][k]) * 1e3:>11.1f}" for k in keys))
     print("step MiB: peak memory of a step above what is resident before it (weights, AdamW state); peak MiB: "
           + ("torch.cuda.max_memory_allocated" if device.type == 'cuda' else "peak RSS of the process (VmHWM)"))
 

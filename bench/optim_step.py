@@ -59,34 +59,42 @@ def with_grads(params, seed=0):
     "Copies of `params` carrying the same seeded random gradients"
     g = torch.Generator().manual_seed(seed)
     out = [torch.nn.Parameter(p.detach().clone()) for p in params]
-    for p in out: p.grad = (torch.randn(p.shape, generator=g) * 1e-3).to(p.device)
+    for p in out:
+        p.grad = (torch.randn(p.shape, generator=g) * 1e-3).to(p.device)
     return out
 
 
 def sync(device):
-    if device.type == 'cuda': torch.cuda.synchronize()
+    if device.type == 'cuda':
+        torch.cuda.synchronize()
 
 
 def time_steps(opt, steps, device):
     "Seconds per `opt.step()`, averaged over `steps` calls"
-    sync(device); t0 = time.perf_counter()
-    for _ in range(steps): opt.step()
+    sync(device)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        opt.step()
     sync(device)
     return (time.perf_counter() - t0) / steps
 
 
 def uptime():
-    try: return subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()
-    except OSError: return 'uptime unavailable'
+    try:
+        return subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return 'uptime unavailable'
 
 
 def table(opts, ref, args, device, warmup=2):
     "Time the optimizers in `opts` interleaved and print the table of ms/step and the ratio to `opts[ref]`"
     if warmup:
-        for opt in opts.values(): time_steps(opt, warmup, device)  # warm-up: allocates the state
+        for opt in opts.values():
+            time_steps(opt, warmup, device)  # warm-up: allocates the state
     times, names = {k: [] for k in opts}, list(opts)
     for r in range(args.repeats):
-        for k in (names if r % 2 == 0 else names[::-1]): times[k].append(time_steps(opts[k], args.steps, device))
+        for k in (names if r % 2 == 0 else names[::-1]):
+            times[k].append(time_steps(opts[k], args.steps, device))
     med = {k: statistics.median(v) for k, v in times.items()}
     best = {k: min(v) for k, v in times.items()}
     print(f"\n| {'optimizer':34} | median ms/step | best ms/step | ratio (median) | ratio (best) |")
@@ -103,7 +111,8 @@ def main():
     ap.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch\'s choice)')
     ap.add_argument('--muon', action='store_true', help='also time Muon against torch.optim.Muon')
     args = ap.parse_args()
-    if args.threads: torch.set_num_threads(args.threads)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     base, src = original_params(device)
     n = sum(p.numel() for p in base)

@@ -37,11 +37,13 @@ def main():
     ap.add_argument("--workers", type=int, default=2, help="runs at a time, one CPU thread each (default 2)")
     ap.add_argument("--evals", type=int, default=12, help="validations per run (default 12)")
     a = ap.parse_args()
-    if a.num_iters < a.evals: ap.error(f"--num_iters {a.num_iters}: must be >= --evals {a.evals}")
+    if a.num_iters < a.evals:
+        ap.error(f"--num_iters {a.num_iters}: must be >= --evals {a.evals}")
     data = prepare_fortunes_proxy(ROOT / "_work" / "fortunes_proxy")
     out = ROOT / "_work" / f"recipe_{time.strftime('%Y%m%d_%H%M%S')}.json"
     results = run_grid(RECIPES, data, out, seeds=a.seeds, num_iters=a.num_iters, workers=a.workers, evals=a.evals)
-    s = summarize(results, list(RECIPES)); base = s["tuned AdamW"]
+    s = summarize(results, list(RECIPES))
+    base = s["tuned AdamW"]
     tps = PROXY["batch_size"] * PROXY["context_length"]
     print(f"\n{a.num_iters} steps of {tps:,} tokens ({a.num_iters * tps / 1e6:.2f}M tokens), seeds {a.seeds}, {a.workers} runs at a time; results in {out}")
     print(f"{'recipe':<13} {'val loss':>16} {'vs tuned':>9} {'s/step':>7} {'× tuned':>8}")

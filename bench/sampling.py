@@ -20,12 +20,14 @@ p.add_argument('--threads', type=int, default=None, help='torch threads (default
 p.add_argument('--small', action='store_true', help='d_model 128, 2 layers: a quick check')
 p.add_argument('--device', default='cpu', help='cpu or cuda')
 args = p.parse_args()
-if args.threads: torch.set_num_threads(args.threads)
+if args.threads:
+    torch.set_num_threads(args.threads)
 
 from transformers import LlamaForCausalLM
 
 cfg = ModelConfig(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344, rope_theta=10000.0)
-if args.small: cfg = ModelConfig(vocab_size=10000, context_length=256, d_model=128, num_layers=2, num_heads=4, d_ff=384, rope_theta=10000.0)
+if args.small:
+    cfg = ModelConfig(vocab_size=10000, context_length=256, d_model=128, num_layers=2, num_heads=4, d_ff=384, rope_theta=10000.0)
 torch.manual_seed(0)
 model = TransformerLM.from_config(cfg).eval()
 work = tempfile.mkdtemp(dir=os.path.join(os.path.dirname(__file__), '_work') if os.path.isdir(os.path.join(os.path.dirname(__file__), '_work')) else None)
@@ -38,7 +40,8 @@ hf.generation_config.pad_token_id = 0
 prompt = [[int(torch.randint(cfg.vocab_size, ()))]]
 N = args.new_tokens
 
-def ours(use_cache): return generate_ids(model, prompt, N, temperature=0, use_cache=use_cache, eos_id=None)[0]
+def ours(use_cache):
+    return generate_ids(model, prompt, N, temperature=0, use_cache=use_cache, eos_id=None)[0]
 def theirs():
     with torch.inference_mode():
         out = hf.generate(torch.tensor(prompt, device=args.device), max_new_tokens=N, min_new_tokens=N, do_sample=False, use_cache=True)
@@ -46,10 +49,13 @@ def theirs():
 
 runs = {'ours, KV cache': lambda: ours(True), 'ours, no cache': lambda: ours(False), 'transformers generate': theirs}
 best, toks = {k: float('inf') for k in runs}, {}
-for k, f in runs.items(): toks[k] = f()                       # warm-up (and the tokens to compare)
+for k, f in runs.items():
+    toks[k] = f()                       # warm-up (and the tokens to compare)
 for r in range(args.repeats):
     for k, f in runs.items():
-        t = time.perf_counter(); toks[k] = f(); best[k] = min(best[k], time.perf_counter() - t)
+        t = time.perf_counter()
+        toks[k] = f()
+        best[k] = min(best[k], time.perf_counter() - t)
 
 assert len(toks['ours, KV cache']) == N, len(toks['ours, KV cache'])
 assert toks['ours, KV cache'] == toks['ours, no cache'], 'cached and uncached greedy tokens differ'
@@ -60,7 +66,8 @@ print(f"model: d_model {cfg.d_model}, {cfg.num_layers} layers, {cfg.num_heads} h
 print(f"greedy, 1-token prompt, {N} new tokens, best of {args.repeats}; same tokens as transformers: {same}"
       + ('' if same else f' (first difference at step {first_diff})'))
 print(f"{'run':<24}{'seconds':>10}{'tokens/s':>12}")
-for k in runs: print(f"{k:<24}{best[k]:>10.3f}{N / best[k]:>12.1f}")
+for k in runs:
+    print(f"{k:<24}{best[k]:>10.3f}{N / best[k]:>12.1f}")
 print(f"cache speed-up (ours cached / ours uncached): {best['ours, no cache'] / best['ours, KV cache']:.2f}x  (target >= 5)")
 print(f"vs transformers (ours cached / transformers): {best['transformers generate'] / best['ours, KV cache']:.2f}x  (target >= 1.0)")
 print('uptime:', subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip())

@@ -32,15 +32,19 @@ def build_corpus(name: str) -> Path:
     """The benchmark text `name`: 'fortunes' (bench/corpus.py: all quotations joined with <|endoftext|>), 'english' (its
     English files only: prose, nearly all ASCII) or 'stories' (16.5 MB of the built-in TinyStories-like stories, 01b_stories)"""
     path = WORK / f"{name if name != 'english' else 'fortunes_english'}.txt"
-    if path.exists(): return path
+    if path.exists():
+        return path
     if name == "stories":
         from llm_scratch.stories import write_stories
         return write_stories(path, 36_000)
     spec = importlib.util.spec_from_file_location("corpus", ROOT / "corpus.py")
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-    if name == "fortunes": return mod.build_fortunes_corpus(path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    if name == "fortunes":
+        return mod.build_fortunes_corpus(path)
     files = [p for p in mod.fortune_files() if p.parent == mod.FORTUNES_DIR and p.name.split(".")[0] not in ZH]
-    with atomic_path(path) as tmp: Path(tmp).write_text(EOT.join(q for p in files for q in mod.quotations(p)), encoding="utf-8")
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(EOT.join(q for p in files for q in mod.quotations(p)), encoding="utf-8")
     return path
 
 def get_tokenizer(corpus: Path, vocab_size: int) -> tuple[Path, Path]:
@@ -61,7 +65,9 @@ def best(fn, repeats):
     "(best seconds, last result) over `repeats` runs"
     ts, r = [], None
     for _ in range(repeats):
-        t0 = time.perf_counter(); r = fn(); ts.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        r = fn()
+        ts.append(time.perf_counter() - t0)
     return min(ts), r
 
 def peak_rss_child(code: str) -> tuple[float, float, str]:
@@ -96,7 +102,8 @@ def main():
     # 1. single process, interleaved: (name, our best seconds, tiktoken's best seconds in the same loop)
     t = dict(tt=float("inf"), cold=float("inf"), warm=float("inf"), iter=float("inf"))
     def stream(tk):
-        with open(corpus, encoding="utf-8") as f: return sum(1 for _ in tk.encode_iterable(f))
+        with open(corpus, encoding="utf-8") as f:
+            return sum(1 for _ in tk.encode_iterable(f))
     for _ in range(args.repeats):
         fresh = Tokenizer.from_files(vp, mp, [EOT])
         t["cold"] = min(t["cold"], best(lambda: fresh.encode(text), 1)[0])  # a new tokenizer: cold cache
@@ -112,8 +119,10 @@ def main():
     big = WORK / f"{corpus.stem}_{args.mem_mb}mb.txt"
     if not big.exists():
         n = args.mem_mb * 10**6
-        with atomic_path(big) as tmp: Path(tmp).write_text((text * (n // len(text) + 1))[:n], encoding="utf-8")
-    big_text = big.read_text(encoding="utf-8"); big_mb = len(big_text.encode()) / 1e6
+        with atomic_path(big) as tmp:
+            Path(tmp).write_text((text * (n // len(text) + 1))[:n], encoding="utf-8")
+    big_text = big.read_text(encoding="utf-8")
+    big_mb = len(big_text.encode()) / 1e6
     out = WORK / f"{corpus.stem}.npy"
     t2 = dict(tt=float("inf"), file1=float("inf"), file=float("inf"), cli=float("inf"), tt_big=float("inf"), file_big=float("inf"))
     for _ in range(args.repeats):
@@ -132,7 +141,8 @@ def main():
              (f"encode_file, {ncpu} workers, {big_mb:.0f} MB file", big_mb / t2["file_big"], t2["tt_big"] / t2["file_big"])]
     print(f"\nthroughput (best of {args.repeats}; ratio = tiktoken's time / ours, tiktoken timed in the same loop)")
     print(f"{'':56s} {'MB/s':>7s} {'ratio':>7s}")
-    for name, v, r in rows: print(f"{name:56s} {v:7.2f} {r:7.2f}")
+    for name, v, r in rows:
+        print(f"{name:56s} {v:7.2f} {r:7.2f}")
 
     # 3. memory on the --mem_mb MB file, each in a fresh process
     imp = f"from llm_scratch.tokenizer import Tokenizer; from llm_scratch.data import encode_file; tk = Tokenizer.from_files({str(vp)!r}, {str(mp)!r}, [{EOT!r}])"
@@ -146,7 +156,9 @@ def main():
                f"; enc = tiktoken_like(tk); ids = enc.encode(open({str(big)!r}, encoding='utf-8').read(), allowed_special='all'); print(len(ids))")[:2])]
     print(f"\npeak RSS encoding a {args.mem_mb} MB file (MB; fresh process each; 'workers' = largest worker, incl. pages shared with main)")
     print(f"{'':52s} {'main':>7s} {'workers':>8s}")
-    for name, m, c in mem: print(f"{name:52s} {m:7.0f} {c:8.0f}")
+    for name, m, c in mem:
+        print(f"{name:52s} {m:7.0f} {c:8.0f}")
     print(f"\nload average after: {os.getloadavg()}")
 
-if __name__ == "__main__": main()
+if __name__ == "__main__":
+    main()

@@ -44,8 +44,11 @@ def build(seed=0):
     torch.manual_seed(seed)
     ours = TransformerLM.from_config(ModelConfig(**ORIGINAL))
     from transformers import LlamaForCausalLM
-    cfg = hf_llama_config(ours); cfg._attn_implementation = 'sdpa'
-    hf = LlamaForCausalLM(cfg); hf.load_state_dict(hf_state_dict(ours)); hf.config.use_cache = False
+    cfg = hf_llama_config(ours)
+    cfg._attn_implementation = 'sdpa'
+    hf = LlamaForCausalLM(cfg)
+    hf.load_state_dict(hf_state_dict(ours))
+    hf.config.use_cache = False
     ours_opt = AdamW(param_groups(ours, 0.01), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.01)
     hf_opt = torch.optim.AdamW(hf.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.01)
     return (ours.train(), ours_opt), (hf.train(), hf_opt)
@@ -67,7 +70,8 @@ def run_ours(model, opt, data, cfg, log, it0, steps, timers):
             log(step=it + 1, loss=loss_sum.item() / cfg.log_interval, lr=lr, grad_norm=float(norm), tokens_per_s=0.0)
             loss_sum = torch.zeros(())
         d = time.perf_counter()
-        timers['data'] += b - a; timers['log'] += d - c
+        timers['data'] += b - a
+        timers['log'] += d - c
     return (time.perf_counter() - t0) / steps
 
 
@@ -76,20 +80,23 @@ def run_hf(model, opt, data, cfg, it0, steps):
     t0 = time.perf_counter()
     for it in range(it0, it0 + steps):
         x, y = _step_batch(data, cfg, it)
-        for g in opt.param_groups: g['lr'] = cosine_lr(it, cfg.max_lr, cfg.min_lr, cfg.warmup_iters, cfg.num_iters)
+        for g in opt.param_groups:
+            g['lr'] = cosine_lr(it, cfg.max_lr, cfg.min_lr, cfg.warmup_iters, cfg.num_iters)
         logits = model(input_ids=x).logits                       # (B, T, V)
         loss = F.cross_entropy(logits.flatten(0, 1), y.flatten())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradient_max_norm)
         opt.step()
-        if (it + 1) % cfg.log_interval == 0: loss.item()
+        if (it + 1) % cfg.log_interval == 0:
+            loss.item()
     return (time.perf_counter() - t0) / steps
 
 
 def main():
     args = parse()
-    if args.threads: torch.set_num_threads(args.threads)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as d:
         np.save(f'{d}/tokens.npy', np.random.default_rng(0).integers(0, ORIGINAL['vocab_size'], 2_000_000).astype(np.uint16))
         data = np.load(f'{d}/tokens.npy', mmap_mode='r')

@@ -31,9 +31,11 @@ class RotaryEmbedding(nn.Module):
                  max_seq_len: int, # positions must be below this
                  device=None): # device of the cos/sin tables
         super().__init__()
-        if isinstance(d_k, int) and d_k % 2: raise ValueError(f"`d_k` must be even for RoPE (it rotates pairs), got {d_k}")
+        if isinstance(d_k, int) and d_k % 2:
+            raise ValueError(f"`d_k` must be even for RoPE (it rotates pairs), got {d_k}")
         self.d_k, self.max_seq_len = _check_size('d_k', d_k), _check_size('max_seq_len', max_seq_len)
-        if not theta > 0: raise ValueError(f"`theta` must be positive, got {theta!r}")
+        if not theta > 0:
+            raise ValueError(f"`theta` must be positive, got {theta!r}")
         self.theta = theta
         freqs = theta ** (-torch.arange(0, d_k, 2, dtype=torch.float64) / d_k)  # (d_k/2,)
         angles = torch.arange(max_seq_len, dtype=torch.float64)[:, None] * freqs  # (max_seq_len, 1) * (d_k/2,) -> (max_seq_len, d_k/2)
@@ -53,10 +55,12 @@ class RotaryEmbedding(nn.Module):
     def forward(self, x: Tensor, # (..., T, d_k)
                 token_positions, # (..., T) int tensor broadcasting against x's leading dims, or a `range`
                ) -> Tensor: # (..., T, d_k), same dtype as `x`
-        if x.shape[-1] != self.d_k: raise ValueError(f"last dim of `x` must be d_k={self.d_k}, got shape {tuple(x.shape)}")
+        if x.shape[-1] != self.d_k:
+            raise ValueError(f"last dim of `x` must be d_k={self.d_k}, got shape {tuple(x.shape)}")
         return _rotate_pairs(x, *self._cos_sin(token_positions))
 
-    def extra_repr(self): return f"theta={self.theta}, d_k={self.d_k}, max_seq_len={self.max_seq_len}"
+    def extra_repr(self):
+        return f"theta={self.theta}, d_k={self.d_k}, max_seq_len={self.max_seq_len}"
 
 # %% ../nbs/03_attention_rope.ipynb #34b638cc
 def scaled_dot_product_attention(Q: Tensor, # queries (..., T, d_k)
@@ -67,7 +71,8 @@ def scaled_dot_product_attention(Q: Tensor, # queries (..., T, d_k)
     "`softmax(Q K^T / sqrt(d_k)) V`, with masked-out scores set to -inf before the softmax"
     scores = (Q * Q.shape[-1] ** -0.5) @ K.transpose(-2, -1)  # (..., T, d_k) @ (..., d_k, S) -> (..., T, S)
     if mask is not None:
-        if mask.dtype != torch.bool: raise TypeError(f"`mask` must be a bool tensor (True = may attend), got dtype {mask.dtype}")
+        if mask.dtype != torch.bool:
+            raise TypeError(f"`mask` must be a bool tensor (True = may attend), got dtype {mask.dtype}")
         scores.masked_fill_(~mask, float('-inf'))  # in place: the product's backward does not need `scores`
     return softmax(scores, dim=-1) @ V  # (..., T, S) @ (..., S, d_v) -> (..., T, d_v)
 
@@ -97,8 +102,10 @@ class KVCache:
         self.length += T
         return self.k[:, :, :self.length], self.v[:, :, :self.length]  # (B, nh, length, d_k) each
 
-    def reset(self): self.length = 0
-    def __repr__(self): return f"KVCache(shape={tuple(self.k.shape)}, length={self.length}, dtype={self.k.dtype})"
+    def reset(self):
+        self.length = 0
+    def __repr__(self):
+        return f"KVCache(shape={tuple(self.k.shape)}, length={self.length}, dtype={self.k.dtype})"
 
 # %% ../nbs/03_attention_rope.ipynb #066415a5
 def _causal_mask(T: int, S: int, device=None) -> Tensor: # (T, S) bool
@@ -116,10 +123,14 @@ class MultiHeadSelfAttention(nn.Module):
                  attn_impl: str = 'sdpa', # 'sdpa' (F.scaled_dot_product_attention) or 'scratch' (ours)
                  qk_norm: bool = False): # RMSNorm each head's queries and keys (gains `q_norm`, `k_norm`) before RoPE
         super().__init__()
-        _check_size('d_model', d_model); _check_size('num_heads', num_heads)
-        if d_model % num_heads: raise ValueError(f"`d_model` ({d_model}) must be divisible by `num_heads` ({num_heads})")
-        if attn_impl not in ('sdpa', 'scratch'): raise ValueError(f"`attn_impl` must be 'sdpa' or 'scratch', got {attn_impl!r}")
-        if theta is not None and max_seq_len is None: raise ValueError("RoPE (`theta` given) needs `max_seq_len`")
+        _check_size('d_model', d_model)
+        _check_size('num_heads', num_heads)
+        if d_model % num_heads:
+            raise ValueError(f"`d_model` ({d_model}) must be divisible by `num_heads` ({num_heads})")
+        if attn_impl not in ('sdpa', 'scratch'):
+            raise ValueError(f"`attn_impl` must be 'sdpa' or 'scratch', got {attn_impl!r}")
+        if theta is not None and max_seq_len is None:
+            raise ValueError("RoPE (`theta` given) needs `max_seq_len`")
         self.d_model, self.num_heads, self.d_k = d_model, num_heads, d_model // num_heads
         self.max_seq_len, self.attn_impl = max_seq_len, attn_impl
         self.q_proj, self.k_proj, self.v_proj, self.output_proj = (Linear(d_model, d_model, device=device, dtype=dtype) for _ in range(4))
@@ -133,11 +144,13 @@ class MultiHeadSelfAttention(nn.Module):
         "Per-head queries, keys and values of `x`, after QK-norm and RoPE"
         q, k, v = (p(x).unflatten(-1, (self.num_heads, self.d_k)).transpose(-3, -2)  # (..., T, d_model) -> (..., T, nh, d_k) -> (..., nh, T, d_k)
                    for p in (self.q_proj, self.k_proj, self.v_proj))
-        if self.q_norm is not None: q, k = self.q_norm(q), self.k_norm(k)  # RMS 1 over d_k, per head and position
+        if self.q_norm is not None:
+            q, k = self.q_norm(q), self.k_norm(k)  # RMS 1 over d_k, per head and position
         if self.rope is not None:
             T = x.shape[-2]
             pos = range(start, start + T) if token_positions is None else token_positions
-            if isinstance(pos, Tensor) and pos.ndim > 1: pos = pos.unsqueeze(-2)  # (..., T) -> (..., 1, T), one row for all heads
+            if isinstance(pos, Tensor) and pos.ndim > 1:
+                pos = pos.unsqueeze(-2)  # (..., T) -> (..., 1, T), one row for all heads
             q, k = self.rope(q, pos), self.rope(k, pos)
         return q, k, v
 
@@ -157,8 +170,10 @@ class MultiHeadSelfAttention(nn.Module):
     def _attend(self, q, k, v, start):
         "Causal attention of `T` queries over `start + T` keys and values"
         T, S = q.shape[-2], k.shape[-2]
-        if self.attn_impl == 'scratch': return scaled_dot_product_attention(q, k, v, _causal_mask(T, S, q.device))
-        if start == 0: return F.scaled_dot_product_attention(q, k, v, is_causal=True)  # is_causal aligns the mask top-left: only right when S == T
+        if self.attn_impl == 'scratch':
+            return scaled_dot_product_attention(q, k, v, _causal_mask(T, S, q.device))
+        if start == 0:
+            return F.scaled_dot_product_attention(q, k, v, is_causal=True)  # is_causal aligns the mask top-left: only right when S == T
         return F.scaled_dot_product_attention(q, k, v, attn_mask=None if T == 1 else _causal_mask(T, S, q.device))
 
     def make_kv_cache(self, batch_size: int, # sequences per batch
@@ -166,6 +181,7 @@ class MultiHeadSelfAttention(nn.Module):
                       device=None, dtype=None) -> KVCache: # default: those of the weights
         "An empty `KVCache` shaped for this layer"
         max_len = max_len or self.max_seq_len
-        if max_len is None: raise ValueError("give `max_len` (this layer has no `max_seq_len`)")
+        if max_len is None:
+            raise ValueError("give `max_len` (this layer has no `max_seq_len`)")
         w = self.k_proj.weight
         return KVCache(batch_size, self.num_heads, max_len, self.d_k, device=device or w.device, dtype=dtype or w.dtype)

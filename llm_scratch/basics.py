@@ -24,13 +24,16 @@ def cpu_count() -> int: # cores this process may run on
 @contextmanager
 def atomic_path(path) -> Iterator[Path]: # a temporary file beside `path`
     "Yield a temporary path beside `path`: it replaces `path` when the block succeeds and is removed when it fails"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
         yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 # %% ../nbs/00_basics.ipynb #7cbb7597
 def atomic_write(path, # the file to (re)place
@@ -38,26 +41,38 @@ def atomic_write(path, # the file to (re)place
                 ) -> Path: # `path`
     "Write `data` to `path` atomically: readers see the old file or the new one, never a mix"
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        f.write(data.encode("utf-8") if isinstance(data, str) else data); f.flush(); os.fsync(f.fileno())
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        f.flush()
+        os.fsync(f.fileno())
     return Path(path)
 
 # %% ../nbs/00_basics.ipynb #f7ca96cb
 def _temp_beside(path, data: str | bytes) -> Path:
     "A new temporary file beside `path` holding `data`, flushed to disk (removed again if the write fails)"
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f: f.write(data.encode("utf-8") if isinstance(data, str) else data); f.flush(); os.fsync(f.fileno())
-    except BaseException: Path(tmp).unlink(missing_ok=True); raise
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return Path(tmp)
 
 def _backup(path: Path) -> Path:
     "A second name for the file `path` (a hard link, else a copy), to rename back if a later step fails"
     b = path.with_name(f".{path.name}.{secrets.token_hex(4)}.bak")
-    try: os.link(path, b)
+    try:
+        os.link(path, b)
     except OSError:
-        try: shutil.copy2(path, b)
-        except BaseException: b.unlink(missing_ok=True); raise
+        try:
+            shutil.copy2(path, b)
+        except BaseException:
+            b.unlink(missing_ok=True)
+            raise
     return b
 
 # %% ../nbs/00_basics.ipynb #7ddf4a3c
@@ -66,15 +81,21 @@ def _replace_all(tmps: dict[Path, Path]):
     backups, done = {}, []
     try:
         for p in tmps:
-            if p.exists(): backups[p] = _backup(p)
-        for p, t in tmps.items(): os.replace(t, p); done.append(p)
+            if p.exists():
+                backups[p] = _backup(p)
+        for p, t in tmps.items():
+            os.replace(t, p)
+            done.append(p)
     except BaseException:
         for p in reversed(done):
-            if p in backups: os.replace(backups.pop(p), p)
-            else: p.unlink(missing_ok=True)
+            if p in backups:
+                os.replace(backups.pop(p), p)
+            else:
+                p.unlink(missing_ok=True)
         raise
     finally:
-        for b in backups.values(): b.unlink(missing_ok=True)
+        for b in backups.values():
+            b.unlink(missing_ok=True)
 
 # %% ../nbs/00_basics.ipynb #d4b4ec74
 def atomic_write_files(files: dict, # path -> its new contents (str, written as UTF-8, or bytes)
@@ -82,40 +103,58 @@ def atomic_write_files(files: dict, # path -> its new contents (str, written as 
     "Write several files so that, after any error, all of them have their old contents or all their new ones"
     tmps = {}
     try:
-        for p, data in files.items(): tmps[Path(p)] = _temp_beside(p, data)
+        for p, data in files.items():
+            tmps[Path(p)] = _temp_beside(p, data)
         _replace_all(tmps)
-        for d in {p.parent for p in tmps}: _fsync_dir(d)
+        for d in {p.parent for p in tmps}:
+            _fsync_dir(d)
     finally:
-        for t in tmps.values(): t.unlink(missing_ok=True)
+        for t in tmps.values():
+            t.unlink(missing_ok=True)
     return list(tmps)
 
 def _fsync_dir(d: Path):
     "Flush the directory `d` (its renames) to disk, where the OS allows it"
-    try: fd = os.open(d, os.O_RDONLY)
-    except OSError: return
-    try: os.fsync(fd)
-    except OSError: pass
-    finally: os.close(fd)
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 # %% ../nbs/00_basics.ipynb #e47839c1
 @contextmanager
 def small_tmpfs(size: str = "1m", # the size of the file system, as `mount -o size=` takes it
                ) -> Iterator[Path | None]: # the mount point, or None where a tmpfs can't be mounted
     "Mount a small `tmpfs` on a temporary directory (for full-disk tests, as root); warn and yield None elsewhere"
-    if not hasattr(os, "geteuid") or os.geteuid() != 0: warnings.warn("SKIPPED full-disk test: mounting a tmpfs needs root"); yield None; return
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        warnings.warn("SKIPPED full-disk test: mounting a tmpfs needs root")
+        yield None
+        return
     with tempfile.TemporaryDirectory() as d:
         r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", d], capture_output=True, text=True)
-        if r.returncode: warnings.warn(f"SKIPPED full-disk test: mount -t tmpfs failed: {r.stderr.strip()[:200]}"); yield None; return
-        try: yield Path(d)
+        if r.returncode:
+            warnings.warn(f"SKIPPED full-disk test: mount -t tmpfs failed: {r.stderr.strip()[:200]}")
+            yield None
+            return
+        try:
+            yield Path(d)
         finally:
-            if subprocess.run(["umount", d], capture_output=True).returncode: subprocess.run(["umount", "-l", d], capture_output=True)
+            if subprocess.run(["umount", d], capture_output=True).returncode:
+                subprocess.run(["umount", "-l", d], capture_output=True)
 
 def fill_disk(d: Path, # a directory on the file system to fill
               leave: int = 0, # bytes to leave free
              ) -> Path: # the filler file (delete it to free the space)
     "Fill the file system of `d` with one file, leaving `leave` bytes free"
-    st = os.statvfs(d); filler = Path(d) / ".filler"
-    with open(filler, "ab") as f: f.write(bytes(max(st.f_bavail * st.f_frsize - leave, 0)))
+    st = os.statvfs(d)
+    filler = Path(d) / ".filler"
+    with open(filler, "ab") as f:
+        f.write(bytes(max(st.f_bavail * st.f_frsize - leave, 0)))
     return filler
 
 # %% ../nbs/00_basics.ipynb #283c5d84
@@ -124,30 +163,39 @@ def read_text_chunk(path, # UTF-8 text file
                     name: str = "input_path", # the argument to name in the error
                    ) -> str:
     "Bytes `start:end` of `path`, decoded as UTF-8 (a clear `ValueError` if they are not)"
-    with open(path, "rb") as f: f.seek(start); raw = f.read(end - start)
-    try: return raw.decode("utf-8")
+    with open(path, "rb") as f:
+        f.seek(start)
+        raw = f.read(end - start)
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ValueError(f"{name} {str(path)!r} is not valid UTF-8 (byte offset {start + e.start})") from None
 
 # %% ../nbs/00_basics.ipynb #1904cbcb
 def _pool_worker(fn, init, initargs, tasks, results):
     "Worker process: run `fn` on the tasks from `tasks` until a None arrives; send back pickled results"
-    if init is not None: init(*initargs)
+    if init is not None:
+        init(*initargs)
     for i, task in iter(tasks.get, None):
-        try: ok, payload = True, pickle.dumps(fn(task), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            ok, payload = True, pickle.dumps(fn(task), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as e:
-            try: ok, payload = False, pickle.dumps(e)
-            except Exception: ok, payload = False, pickle.dumps(RuntimeError(f"{type(e).__name__}: {e}"))
+            try:
+                ok, payload = False, pickle.dumps(e)
+            except Exception:
+                ok, payload = False, pickle.dumps(RuntimeError(f"{type(e).__name__}: {e}"))
         results.put((i, ok, payload))
 
 # %% ../nbs/00_basics.ipynb #08e9e3ec
 def _next_result(results, procs):
     "The next `(index, ok, payload)` from `results`, raising if a worker died meanwhile"
     while True:
-        try: return results.get(timeout=1.0)
+        try:
+            return results.get(timeout=1.0)
         except queue.Empty:
             dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
-            if dead: raise RuntimeError(f"a worker process died (exit code {dead[0]}; out of memory?)") from None
+            if dead:
+                raise RuntimeError(f"a worker process died (exit code {dead[0]}; out of memory?)") from None
 
 # %% ../nbs/00_basics.ipynb #e95bbedc
 def imap_workers(fn: Callable, # applied to each task; its results are sent back pickled
@@ -157,10 +205,13 @@ def imap_workers(fn: Callable, # applied to each task; its results are sent back
                  init: Callable | None = None, initargs: tuple = (), # run once in each worker first
                 ) -> Iterator:
     "`map(fn, tasks)` in `num_workers` processes, with a bounded number of tasks in flight"
-    tasks = list(tasks); n = min(num_workers or cpu_count(), len(tasks))
+    tasks = list(tasks)
+    n = min(num_workers or cpu_count(), len(tasks))
     if n <= 1:
-        if init is not None: init(*initargs)
-        yield from map(fn, tasks); return
+        if init is not None:
+            init(*initargs)
+        yield from map(fn, tasks)
+        return
     yield from _pool_run(fn, tasks, n, ordered, init, initargs)
 
 # %% ../nbs/00_basics.ipynb #c77d7e8f
@@ -168,24 +219,34 @@ def _pool_run(fn, tasks, n, ordered, init, initargs):
     "The multi-process part of `imap_workers`"
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
     q_tasks, q_results, todo = ctx.Queue(), ctx.Queue(), iter(enumerate(tasks))
-    for t in [next(todo) for _ in range(min(2 * n, len(tasks)))]: q_tasks.put(t)
+    for t in [next(todo) for _ in range(min(2 * n, len(tasks)))]:
+        q_tasks.put(t)
     procs = [ctx.Process(target=_pool_worker, args=(fn, init, initargs, q_tasks, q_results), daemon=True) for _ in range(n)]
-    for p in procs: p.start()
+    for p in procs:
+        p.start()
     pending, want = {}, 0
     try:
         for _ in range(len(tasks)):
             i, ok, payload = _next_result(q_results, procs)
             q_tasks.put(next(todo, None))  # None tells a worker to stop
-            if not ok: raise pickle.loads(payload)
-            if not ordered: yield pickle.loads(payload); continue
+            if not ok:
+                raise pickle.loads(payload)
+            if not ordered:
+                yield pickle.loads(payload)
+                continue
             pending[i] = payload
-            while want in pending: yield pickle.loads(pending.pop(want)); want += 1
+            while want in pending:
+                yield pickle.loads(pending.pop(want))
+                want += 1
     finally:
-        for p in procs: p.terminate()
-        for p in procs: p.join()
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.join()
 
 # %% ../nbs/00_basics.ipynb #37e0d3d4
-def _ck_name(src) -> str: return repr(str(src)) if isinstance(src, (str, os.PathLike)) else repr(getattr(src, "name", src))
+def _ck_name(src) -> str:
+    return repr(str(src)) if isinstance(src, (str, os.PathLike)) else repr(getattr(src, "name", src))
 
 # %% ../nbs/00_basics.ipynb #60ab6a77
 def read_checkpoint(src, # a path, or a binary file object
@@ -195,9 +256,12 @@ def read_checkpoint(src, # a path, or a binary file object
     import torch
     name = _ck_name(src)
     if isinstance(src, (str, os.PathLike)):
-        if not Path(src).exists(): raise FileNotFoundError(f"{flag} {name} does not exist")
-        if Path(src).is_dir(): raise IsADirectoryError(f"{flag} {name} is a directory, not a checkpoint file")
-    try: ck = torch.load(src, map_location="cpu", weights_only=True)
+        if not Path(src).exists():
+            raise FileNotFoundError(f"{flag} {name} does not exist")
+        if Path(src).is_dir():
+            raise IsADirectoryError(f"{flag} {name} is a directory, not a checkpoint file")
+    try:
+        ck = torch.load(src, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
         if "unsupported global" in str(e).lower():
             what = re.search(r"GLOBAL (\S+)", str(e))
@@ -206,7 +270,8 @@ def read_checkpoint(src, # a path, or a binary file object
         raise ValueError(f"{flag} {name} is not a PyTorch checkpoint") from None
     except (RuntimeError, EOFError, OSError, ValueError, AttributeError, KeyError, IndexError) as e:
         raise ValueError(f"{flag} {name} is truncated or not a PyTorch checkpoint ({type(e).__name__})") from None
-    if not isinstance(ck, dict): raise ValueError(f"{flag} {name} holds a {type(ck).__name__}, not a checkpoint dict")
+    if not isinstance(ck, dict):
+        raise ValueError(f"{flag} {name} holds a {type(ck).__name__}, not a checkpoint dict")
     return ck
 
 # %% ../nbs/00_basics.ipynb #d784f9f4
@@ -215,8 +280,10 @@ def unwrap_model(model: "torch.nn.Module") -> "torch.nn.Module": # the bare mode
     import torch
     while True:
         inner = getattr(model, "module", None)
-        if inner is None: inner = getattr(model, "_orig_mod", None)
-        if not isinstance(inner, torch.nn.Module): return model
+        if inner is None:
+            inner = getattr(model, "_orig_mod", None)
+        if not isinstance(inner, torch.nn.Module):
+            return model
         model = inner
 
 # %% ../nbs/00_basics.ipynb #d5b6c198
@@ -225,11 +292,16 @@ def pick_device(name: str = "auto", # cuda, cuda:N, mps, cpu, or auto
                ) -> "torch.device":
     "The `torch.device` for `name`; `auto` picks CUDA, then MPS, then the CPU"
     import torch
-    if name == "auto": name = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
-    try: dev = torch.device(name)
-    except (RuntimeError, TypeError): raise ValueError(f"--device {name!r}: not a device (use cuda, cuda:N, mps, cpu or auto)") from None
-    if dev.type == "cuda" and not torch.cuda.is_available(): raise ValueError(f"--device {name!r}: CUDA is not available here")
-    if dev.type == "mps" and not torch.backends.mps.is_available(): raise ValueError(f"--device {name!r}: MPS is not available here")
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
+    try:
+        dev = torch.device(name)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"--device {name!r}: not a device (use cuda, cuda:N, mps, cpu or auto)") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"--device {name!r}: CUDA is not available here")
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"--device {name!r}: MPS is not available here")
     if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
         raise ValueError(f"--device {name!r}: there are only {torch.cuda.device_count()} CUDA devices")
     return torch.device("cuda", local_rank) if dev.type == "cuda" and dev.index is None else dev
@@ -238,12 +310,16 @@ def pick_device(name: str = "auto", # cuda, cuda:N, mps, cpu, or auto
 @contextmanager
 def cli_errors(prog: str): # the command's name, e.g. `llm_scratch_train`
     "Turn an exception raised in the block into a one-line `error:` message and a non-zero exit"
-    try: yield
-    except KeyboardInterrupt: raise SystemExit(130) from None
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
     except Exception as e:
-        if os.environ.get("LLM_SCRATCH_TRACEBACK"): raise
+        if os.environ.get("LLM_SCRATCH_TRACEBACK"):
+            raise
         msg = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        if isinstance(e, (RuntimeError, AssertionError, TypeError, AttributeError)): msg = f"{type(e).__name__}: {msg}"
+        if isinstance(e, (RuntimeError, AssertionError, TypeError, AttributeError)):
+            msg = f"{type(e).__name__}: {msg}"
         raise SystemExit(f"{prog}: error: {msg[:500]}") from None
 
 # %% ../nbs/00_basics.ipynb #75a34ea6
@@ -251,14 +327,16 @@ def script_path(name: str) -> str: # e.g. `llm_scratch_bpe`
     "Path of the console script `name` installed with this Python (next to `sys.executable`, else on `PATH`)"
     here = Path(sys.executable).parent / name
     found = str(here) if here.is_file() else shutil.which(name)
-    if found is None: raise FileNotFoundError(f"console script {name!r} not found next to {sys.executable} or on PATH: pip install -e .")
+    if found is None:
+        raise FileNotFoundError(f"console script {name!r} not found next to {sys.executable} or on PATH: pip install -e .")
     return found
 
 # %% ../nbs/00_basics.ipynb #c0ffee05
 def check_files(paths: dict): # flag or name -> path (None: not given)
     "Raise `FileNotFoundError` naming the first of `paths` that is not a file"
     for name, p in paths.items():
-        if p is not None and not Path(p).is_file(): raise FileNotFoundError(f"{name} {str(p)!r} " + ("is a directory" if Path(p).is_dir() else "does not exist"))
+        if p is not None and not Path(p).is_file():
+            raise FileNotFoundError(f"{name} {str(p)!r} " + ("is a directory" if Path(p).is_dir() else "does not exist"))
 
 # %% ../nbs/00_basics.ipynb #c0ffee02
 def saved_file(entry: dict, # e.g. a checkpoint's 'tokenizer' entry

@@ -23,7 +23,10 @@ def bytes_to_unicode() -> dict[int, str]:  # byte -> printable character
     bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
     cs, n = bs[:], 0
     for b in range(256):
-        if b not in bs: bs.append(b); cs.append(256 + n); n += 1
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
     return dict(zip(bs, map(chr, cs)))
 
 # %% ../nbs/00_bpe.ipynb #7078f5f9
@@ -42,7 +45,8 @@ def count_pretokens(text: str, # the text to pre-tokenize
     "Count the GPT-2 pre-tokens of `text`, splitting documents at `special_tokens` first"
     sre = _special_re(special_tokens)
     c = Counter()
-    for d in (sre.split(text) if sre else [text]): c.update(_PAT.findall(d))  # one document's pre-tokens at a time
+    for d in (sre.split(text) if sre else [text]):
+        c.update(_PAT.findall(d))  # one document's pre-tokens at a time
     return c
 
 # %% ../nbs/00_bpe.ipynb #347baeed
@@ -50,7 +54,8 @@ def _is_covered(buf, m, specials_b):
     "Whether a special token in `buf` starts before offset `m` and extends past it"
     for t in specials_b:
         i = buf.find(t, max(0, m - len(t) + 1), m + len(t) - 1)
-        if 0 <= i < m: return True
+        if 0 <= i < m:
+            return True
     return False
 
 # %% ../nbs/00_bpe.ipynb #f0f6ff72
@@ -62,16 +67,22 @@ def chunk_boundaries(path, # file to split
     "Byte offsets that split `path` into chunks of about `chunk_bytes` without changing its pre-tokens"
     specials_b = [s.encode() for s in special_tokens]
     pat = b"(?<=[\x21-\x7e]\n)(?=[\x21-\x7e])"
-    if specials_b: pat = b"|".join(map(regex.escape, sorted(specials_b, key=len, reverse=True))) + b"|" + pat
+    if specials_b:
+        pat = b"|".join(map(regex.escape, sorted(specials_b, key=len, reverse=True))) + b"|" + pat
     boundary, size, back = regex.compile(pat), os.path.getsize(path), max(map(len, specials_b), default=0) + 2
     bounds, pos = [0], chunk_bytes
     with open(path, "rb") as f:
         while pos < size:
-            lo = max(0, pos - back); f.seek(lo); buf = f.read(pos - lo + window + back)
+            lo = max(0, pos - back)
+            f.seek(lo)
+            buf = f.read(pos - lo + window + back)
             hit = next((m.start() for m in boundary.finditer(buf, pos - lo, pos - lo + window + back)
                         if m.start() < pos - lo + window and not _is_covered(buf, m.start(), specials_b)), None)
-            if hit is None: pos += window; continue
-            bounds.append(lo + hit); pos = bounds[-1] + chunk_bytes
+            if hit is None:
+                pos += window
+                continue
+            bounds.append(lo + hit)
+            pos = bounds[-1] + chunk_bytes
     return bounds + [size] if bounds[-1] < size else bounds
 
 # %% ../nbs/00_bpe.ipynb #f3a166e5
@@ -89,7 +100,8 @@ def _gather(path, spans, special_tokens, num_workers, progress=False):
     tasks = [(str(path), s, e, list(special_tokens)) for s, e in spans]
     results = imap_workers(_count_chunk, tasks, num_workers, ordered=False)
     for counts, dt in tqdm(results, total=len(tasks), desc="pre-tokenize", unit="chunk", disable=not progress):
-        total.update(counts); cpu += dt
+        total.update(counts)
+        cpu += dt
     return total, cpu
 
 # %% ../nbs/00_bpe.ipynb #bd7d7437
@@ -104,9 +116,12 @@ def _flatten(words, counts):
     lens = np.fromiter(map(len, words), np.int64, len(words))
     tok = np.frombuffer(b"\0" + b"\0".join(words) + b"\0", np.uint8).astype(np.int32)
     tok[np.concatenate(([0], np.cumsum(lens + 1)))] = -1
-    N = len(tok); it = np.int32 if N < 2**31 - 1 else np.int64
-    nxt = np.arange(1, N + 1, dtype=it); nxt[-1] = N - 1
-    prv = np.arange(-1, N - 1, dtype=it); prv[0] = 0
+    N = len(tok)
+    it = np.int32 if N < 2**31 - 1 else np.int64
+    nxt = np.arange(1, N + 1, dtype=it)
+    nxt[-1] = N - 1
+    prv = np.arange(-1, N - 1, dtype=it)
+    prv[0] = 0
     wgt = np.repeat(np.asarray([0] + list(counts), np.int64), np.concatenate(([1], lens + 1)))
     return tok, nxt, prv, wgt
 
@@ -120,56 +135,79 @@ class _Pairs:
 
     def add(self, codes, pos, w):
         "Store one batch of new pairs given as numpy records (code, position, weight)"
-        if not len(codes): return self.add_grouped([], [0], [], [], [])
-        order = np.argsort(codes, kind="stable"); cs, ps, ws = codes[order], pos[order], w[order]
-        first = np.concatenate(([True], cs[1:] != cs[:-1])); starts = np.flatnonzero(first)
+        if not len(codes):
+            return self.add_grouped([], [0], [], [], [])
+        order = np.argsort(codes, kind="stable")
+        cs, ps, ws = codes[order], pos[order], w[order]
+        first = np.concatenate(([True], cs[1:] != cs[:-1]))
+        starts = np.flatnonzero(first)
         self.add_grouped(cs[starts], np.append(starts, len(cs)), np.add.reduceat(ws, starts), ps, np.cumsum(first) - 1)
 
     def add_grouped(self, u, starts, n, ps, slot_of_rec):
         "Store a batch: distinct codes `u` with counts `n`; positions `ps[starts[i]:starts[i+1]]` of code `i`"
-        if not len(u): self.batches.append(None); return
-        base = self.nslots; self.nslots += len(n)
-        if self.nslots > len(self.cnt): self.cnt = np.concatenate((self.cnt, np.zeros(self.nslots + len(self.cnt), np.int64)))
+        if not len(u):
+            self.batches.append(None)
+            return
+        base = self.nslots
+        self.nslots += len(n)
+        if self.nslots > len(self.cnt):
+            self.cnt = np.concatenate((self.cnt, np.zeros(self.nslots + len(self.cnt), np.int64)))
         self.cnt[base:self.nslots] = n
         if isinstance(n, list):  # a few pairs, from `_merge_scalar`: plain Python
-            for p, j in zip(ps, slot_of_rec): self.pslot[p] = base + j
-            order = sorted(range(len(n)), key=n.__getitem__, reverse=True); sn = [n[i] for i in order]
+            for p, j in zip(ps, slot_of_rec):
+                self.pslot[p] = base + j
+            order = sorted(range(len(n)), key=n.__getitem__, reverse=True)
+            sn = [n[i] for i in order]
             groups = [i for i in range(len(sn)) if i == 0 or sn[i] != sn[i - 1]] + [len(sn)]
         else:
             self.pslot[ps] = base + slot_of_rec
-            order = np.argsort(-n, kind="stable"); sn = n[order]  # slots by count, in groups of equal count
+            order = np.argsort(-n, kind="stable")
+            sn = n[order]  # slots by count, in groups of equal count
             groups = np.flatnonzero(np.concatenate(([True], sn[1:] != sn[:-1]))).tolist() + [len(sn)]
         self.batches.append([u, starts, ps, base, order, sn, groups, 0])
         heapq.heappush(self.heap, (-int(sn[0]), "", "", len(self.batches) - 1))
 
     def _expand(self, k):
         "Push the pairs of the next group (equal count when created) of batch `k`, and the group after it"
-        B = self.batches[k]; codes, _, _, base, order, sn, groups, g = B
+        B = self.batches[k]
+        codes, _, _, base, order, sn, groups, g = B
         for i in order[groups[g]:groups[g + 1]]:
             c = self.cnt.item(base + i)
-            if c > 0: i = int(i); code = int(codes[i]); heapq.heappush(self.heap, (-c, self.key[code // self.V], self.key[code % self.V], base + i, k, i))
+            if c > 0:
+                i = int(i)
+                code = int(codes[i])
+                heapq.heappush(self.heap, (-c, self.key[code // self.V], self.key[code % self.V], base + i, k, i))
         B[7] = g = g + 1
-        if g + 1 < len(groups): heapq.heappush(self.heap, (-int(sn[groups[g]]), "", "", k))
+        if g + 1 < len(groups):
+            heapq.heappush(self.heap, (-int(sn[groups[g]]), "", "", k))
 
     def pop(self):
         "Remove the most frequent pair (ties: the greater bytes); return (count, code, candidate positions) or None"
         heap = self.heap
         while heap:
             top = heap[0]
-            if top[1] == "": heapq.heappop(heap); self._expand(top[3]); continue
+            if top[1] == "":
+                heapq.heappop(heap)
+                self._expand(top[3])
+                continue
             c = self.cnt.item(top[3])
             if c == -top[0]:
-                heapq.heappop(heap); _, _, _, slot, k, i = top
+                heapq.heappop(heap)
+                _, _, _, slot, k, i = top
                 codes, starts, ps = self.batches[k][:3]
                 self.cnt[slot] = 0
                 return c, int(codes[i]), ps[starts[i]:starts[i + 1]]
-            if c > 0: heapq.heapreplace(heap, (-c,) + top[1:])  # count went down since pushed: re-queue
-            else: heapq.heappop(heap)
+            if c > 0:
+                heapq.heapreplace(heap, (-c,) + top[1:])  # count went down since pushed: re-queue
+            else:
+                heapq.heappop(heap)
 
 # %% ../nbs/00_bpe.ipynb #7f887286
 def _every_other(P, prv, mark):
     "For `a == b`: in each run of adjacent occurrences in sorted `P`, keep the 1st, 3rd, ... (left-to-right merging)"
-    mark[P] = 1; start = mark[prv[P]] == 0; mark[P] = 0
+    mark[P] = 1
+    start = mark[prv[P]] == 0
+    mark[P] = 0
     run_start = np.flatnonzero(start)[np.cumsum(start) - 1]
     return P[(np.arange(len(P)) - run_start) % 2 == 0]
 
@@ -177,17 +215,29 @@ def _every_other(P, prv, mark):
 def _merge_vector(P, a, b, new, tok, nxt, prv, wgt, pairs, mark):
     "Merge `(a, b)` into `new` at the candidate positions `P` with numpy"
     P = P[(tok[P] == a) & (tok[nxt[P]] == b)]
-    if a == b and len(P) > 1: P = _every_other(np.sort(P), prv, mark)
-    Q = nxt[P]; L = prv[P]; R = nxt[Q]; w = wgt[P]; V = pairs.V
+    if a == b and len(P) > 1:
+        P = _every_other(np.sort(P), prv, mark)
+    Q = nxt[P]
+    L = prv[P]
+    R = nxt[Q]
+    w = wgt[P]
+    V = pairs.V
     tL, tR = tok[L].astype(np.int64), tok[R].astype(np.int64)
-    mark[Q] = 1; LinQ = mark[L] == 1; mark[Q] = 0  # left neighbour was merged as the previous occurrence
-    mark[P] = 1; RinP = mark[R] == 1; mark[P] = 0  # right neighbour starts the next occurrence
+    mark[Q] = 1
+    LinQ = mark[L] == 1
+    mark[Q] = 0  # left neighbour was merged as the previous occurrence
+    mark[P] = 1
+    RinP = mark[R] == 1
+    mark[P] = 0  # right neighbour starts the next occurrence
     lo, ro = (tL >= 0) & ~LinQ, tR >= 0
     np.subtract.at(pairs.cnt, np.concatenate((pairs.pslot[L[lo]], pairs.pslot[Q[ro]])), np.concatenate((w[lo], w[ro])))
     rn = ro & ~RinP
     codes = np.concatenate((tL[lo] * V + new, np.full(int(LinQ.sum()), new * V + new, np.int64), new * V + tR[rn]))
     pos = np.concatenate((L[lo], prv[L[LinQ]], P[rn]))
-    tok[P] = new; tok[Q] = -2; nxt[P] = R; prv[R] = P
+    tok[P] = new
+    tok[Q] = -2
+    nxt[P] = R
+    prv[R] = P
     pairs.add(codes, pos, np.concatenate((w[lo], w[LinQ], w[rn])))
 
 # %% ../nbs/00_bpe.ipynb #e4e47674
@@ -197,20 +247,37 @@ def _merge_scalar(P, a, b, new, tok, nxt, prv, wgt, pairs):
     "Merge `(a, b)` into `new` at the few candidate positions `P`, one by one"
     occ, last_q, V, cnt, pslot, ti, ni = [], -1, pairs.V, pairs.cnt, pairs.pslot, tok.item, nxt.item  # .item: a Python int
     for p in sorted(P):
-        if ti(p) == a and ti(q := ni(p)) == b and p != last_q: occ.append(p); last_q = q
+        if ti(p) == a and ti(q := ni(p)) == b and p != last_q:
+            occ.append(p)
+            last_q = q
     delta, rec = defaultdict(int), []  # new pair code -> count; (code, position) records
     for p in occ:
-        q = ni(p); l = prv.item(p); r = ni(q); c = wgt.item(p); tl, tr = ti(l), ti(r)
+        q = ni(p)
+        l = prv.item(p)
+        r = ni(q)
+        c = wgt.item(p)
+        tl, tr = ti(l), ti(r)
         if tl >= 0:
-            if tl == new: delta[new * V + a] -= c  # made by the occurrence just before
-            else: cnt[pslot.item(l)] -= c
-            delta[tl * V + new] += c; rec.append((tl * V + new, l))
-        if tr >= 0: cnt[pslot.item(q)] -= c; delta[new * V + tr] += c; rec.append((new * V + tr, p))
-        tok[p] = new; tok[q] = -2; nxt[p] = r; prv[r] = p
+            if tl == new:
+                delta[new * V + a] -= c  # made by the occurrence just before
+            else:
+                cnt[pslot.item(l)] -= c
+            delta[tl * V + new] += c
+            rec.append((tl * V + new, l))
+        if tr >= 0:
+            cnt[pslot.item(q)] -= c
+            delta[new * V + tr] += c
+            rec.append((new * V + tr, p))
+        tok[p] = new
+        tok[q] = -2
+        nxt[p] = r
+        prv[r] = p
     rec = sorted((k, x) for k, x in set(rec) if delta[k] > 0 and ti(x) * V + ti(ni(x)) == k)  # still there at the end
     u, starts, slot_of_rec = [], [], []  # group the records by code, as `_Pairs.add` does with numpy
     for i, (k, _) in enumerate(rec):
-        if not u or u[-1] != k: u.append(k); starts.append(i)
+        if not u or u[-1] != k:
+            u.append(k)
+            starts.append(i)
         slot_of_rec.append(len(u) - 1)
     pairs.add_grouped(u, starts + [len(rec)], [delta[k] for k in u], [x for _, x in rec], slot_of_rec)
 
@@ -218,44 +285,62 @@ def _merge_scalar(P, a, b, new, tok, nxt, prv, wgt, pairs):
 def _merge_loop(words, counts, vocab, num_merges, progress=False, small=SMALL_MERGE):
     "Merge the most frequent pair of `words` (bytes, with `counts`) `num_merges` times; fills `vocab`; returns merges, counts"
     merges, freqs = [], []
-    if not words or num_merges <= 0: return merges, freqs
+    if not words or num_merges <= 0:
+        return merges, freqs
     tok, nxt, prv, wgt = _flatten(words, counts)
     key = {i: _desc_key(b) for i, b in vocab.items()}
     pairs = _Pairs(V := max(vocab) + 1 + num_merges, len(tok), key, nxt.dtype)
-    t = tok.astype(np.int64); p0 = np.flatnonzero((t[:-1] >= 0) & (t[1:] >= 0))
-    pairs.add(t[p0] * V + t[p0 + 1], p0.astype(nxt.dtype), wgt[p0]); del t, p0
+    t = tok.astype(np.int64)
+    p0 = np.flatnonzero((t[:-1] >= 0) & (t[1:] >= 0))
+    pairs.add(t[p0] * V + t[p0 + 1], p0.astype(nxt.dtype), wgt[p0])
+    del t, p0
     mark = np.zeros(len(tok), np.int8)
     for _ in tqdm(range(num_merges), desc="merge", unit="merge", disable=not progress):
-        if (top := pairs.pop()) is None: break
+        if (top := pairs.pop()) is None:
+            break
         n, code, P = top
         a, b = divmod(code, V)
-        new = len(vocab); vocab[new] = vocab[a] + vocab[b]; key[new] = _desc_key(vocab[new])
-        merges.append((vocab[a], vocab[b])); freqs.append(n)
-        if len(P) <= small: _merge_scalar(P if isinstance(P, list) else P.tolist(), a, b, new, tok, nxt, prv, wgt, pairs)
-        else: _merge_vector(np.asarray(P, nxt.dtype), a, b, new, tok, nxt, prv, wgt, pairs, mark)
+        new = len(vocab)
+        vocab[new] = vocab[a] + vocab[b]
+        key[new] = _desc_key(vocab[new])
+        merges.append((vocab[a], vocab[b]))
+        freqs.append(n)
+        if len(P) <= small:
+            _merge_scalar(P if isinstance(P, list) else P.tolist(), a, b, new, tok, nxt, prv, wgt, pairs)
+        else:
+            _merge_vector(np.asarray(P, nxt.dtype), a, b, new, tok, nxt, prv, wgt, pairs, mark)
     return merges, freqs
 
 # %% ../nbs/00_bpe.ipynb #69b5b533
 def _check_specials(specials: list, flag: str = "special_tokens"):
     "Raise a clear error naming `flag` for special tokens that are empty, not text, a single byte or repeated"
     for s in specials:
-        if not isinstance(s, str) or not s: raise ValueError(f"{flag} must be non-empty strings, got {specials!r}")
-        try: b = s.encode("utf-8")
-        except UnicodeEncodeError: raise ValueError(f"{flag} {s!r}: not valid Unicode text") from None
-        if len(b) == 1: raise ValueError(f"{flag} {s!r}: a single byte is already a token of every vocab (use a longer string)")
-    if len(set(specials)) != len(specials): raise ValueError(f"{flag} has duplicates: {specials!r}")
+        if not isinstance(s, str) or not s:
+            raise ValueError(f"{flag} must be non-empty strings, got {specials!r}")
+        try:
+            b = s.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"{flag} {s!r}: not valid Unicode text") from None
+        if len(b) == 1:
+            raise ValueError(f"{flag} {s!r}: a single byte is already a token of every vocab (use a longer string)")
+    if len(set(specials)) != len(specials):
+        raise ValueError(f"{flag} has duplicates: {specials!r}")
 
 def _check_args(input_path, vocab_size, special_tokens, num_workers=None, chunk_bytes=None, cli=False):
     "Raise a clear error for bad `train_bpe` arguments (naming them as command-line flags if `cli`)"
     f = (lambda k: f"--{k}") if cli else (lambda k: k)
     p = Path(input_path)
-    if not p.exists(): raise FileNotFoundError(f"input_path {str(input_path)!r} does not exist")
-    if p.is_dir(): raise IsADirectoryError(f"input_path {str(input_path)!r} is a directory, not a text file")
-    specials = list(special_tokens or []); _check_specials(specials, f("special_tokens"))
+    if not p.exists():
+        raise FileNotFoundError(f"input_path {str(input_path)!r} does not exist")
+    if p.is_dir():
+        raise IsADirectoryError(f"input_path {str(input_path)!r} is a directory, not a text file")
+    specials = list(special_tokens or [])
+    _check_specials(specials, f("special_tokens"))
     if not isinstance(vocab_size, int) or vocab_size < 256 + len(specials):
         raise ValueError(f"{f('vocab_size')} {vocab_size!r}: must be an int >= 256 + {len(specials)} special tokens = {256 + len(specials)}")
     for k, v in (("num_workers", num_workers), ("chunk_bytes", chunk_bytes)):
-        if v is not None and (not isinstance(v, int) or v < 1): raise ValueError(f"{f(k)} {v!r}: must be a positive int or None")
+        if v is not None and (not isinstance(v, int) or v < 1):
+            raise ValueError(f"{f(k)} {v!r}: must be a positive int or None")
     return p, specials
 
 # %% ../nbs/00_bpe.ipynb #50d5ef65
@@ -277,9 +362,11 @@ def train_bpe(input_path, # UTF-8 text file to train on
     t1, c1 = time.perf_counter(), time.process_time()
     vocab = {i: bytes([i]) for i in range(256)} | {256 + j: s.encode() for j, s in enumerate(specials)}
     words, freqs = [t.encode() for t in counts], list(counts.values())
-    n_tokens, n_distinct = sum(freqs), len(freqs); del counts
+    n_tokens, n_distinct = sum(freqs), len(freqs)
+    del counts
     merges, freqs = _merge_loop(words, freqs, vocab, vocab_size - len(vocab), progress)
-    if len(vocab) < vocab_size: warnings.warn(f"{str(input_path)!r} ran out of pairs to merge: vocab size {len(vocab)} < vocab_size={vocab_size}")
+    if len(vocab) < vocab_size:
+        warnings.warn(f"{str(input_path)!r} ran out of pairs to merge: vocab size {len(vocab)} < vocab_size={vocab_size}")
     if stats is not None:
         stats.update(pretokenize_s=t1 - t0, pretokenize_cpu_s=pre_cpu, merge_s=time.perf_counter() - t1,
                      merge_cpu_s=time.process_time() - c1, num_chunks=len(b) - 1,
@@ -298,7 +385,8 @@ def save_vocab_merges(vocab: dict[int, bytes], # id -> token bytes
                       overwrite: bool = True, # replace existing files (False: `FileExistsError` if either exists)
                      ) -> tuple[Path, Path]: # (vocab_path, merges_path)
     "Save `vocab` and `merges` in GPT-2's `vocab.json` / `merges.txt` format: both files or, after an error, neither"
-    b2u = bytes_to_unicode(); enc = lambda b: "".join(b2u[x] for x in b)
+    b2u = bytes_to_unicode()
+    enc = lambda b: "".join(b2u[x] for x in b)
     toks = {enc(b): i for i, b in sorted(vocab.items())}
     if len(toks) != len(vocab):
         dup = [b for b, n in Counter(vocab.values()).items() if n > 1]
@@ -312,37 +400,53 @@ def save_vocab_merges(vocab: dict[int, bytes], # id -> token bytes
 
 # %% ../nbs/00_bpe.ipynb #10c61be2
 def _short(x, n: int = 60) -> str: # `repr(x)`, cut to about `n` characters
-    r = repr(x); return r if len(r) <= n else r[:n] + "..."
+    r = repr(x)
+    return r if len(r) <= n else r[:n] + "..."
 
 def _read_vocab(path, u2b) -> tuple[dict[int, bytes], dict[str, int]]: # (id -> bytes, the file's token -> id)
     "The vocab in the vocab.json `path`, with a short error naming `--vocab_path` if it is not one"
     where = f"--vocab_path {str(path)!r} is not a GPT-2 vocab.json"
-    try: toks = json.loads(Path(path).read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as e: raise ValueError(f"{where}: not UTF-8 text (byte {e.start})") from None
-    except json.JSONDecodeError as e: raise ValueError(f"{where}: not JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
-    if not isinstance(toks, dict): raise ValueError(f"{where}: it holds a JSON {type(toks).__name__}, not an object token -> id")
+    try:
+        toks = json.loads(Path(path).read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{where}: not UTF-8 text (byte {e.start})") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{where}: not JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
+    if not isinstance(toks, dict):
+        raise ValueError(f"{where}: it holds a JSON {type(toks).__name__}, not an object token -> id")
     vocab = {}
     for s, i in toks.items():
-        if type(i) is not int or i < 0 or i in vocab: raise ValueError(f"{where}: token {_short(s)} has the id {_short(i)} (not an int >= 0, or taken)")
-        try: vocab[i] = bytes(u2b[c] for c in s) or None
-        except KeyError as e: raise ValueError(f"{where}: token {_short(s)} holds {e.args[0]!r}, which is not in GPT-2's byte map") from None
-        if vocab[i] is None: raise ValueError(f"{where}: the empty string is not a token (id {i})")
+        if type(i) is not int or i < 0 or i in vocab:
+            raise ValueError(f"{where}: token {_short(s)} has the id {_short(i)} (not an int >= 0, or taken)")
+        try:
+            vocab[i] = bytes(u2b[c] for c in s) or None
+        except KeyError as e:
+            raise ValueError(f"{where}: token {_short(s)} holds {e.args[0]!r}, which is not in GPT-2's byte map") from None
+        if vocab[i] is None:
+            raise ValueError(f"{where}: the empty string is not a token (id {i})")
     return vocab, toks
 
 # %% ../nbs/00_bpe.ipynb #d93dd6df
 def _read_merges(path, u2b) -> tuple[list[tuple[bytes, bytes]], list[int], str]: # (merges, their line numbers, the first line)
     "The merges in the merges.txt `path`, with a short error naming `--merges_path` and the line if it is not one"
     where = f"--merges_path {str(path)!r} is not a GPT-2 merges.txt"
-    try: lines = Path(path).read_bytes().decode("utf-8").split("\n")
-    except UnicodeDecodeError as e: raise ValueError(f"{where}: not UTF-8 text (byte {e.start})") from None
+    try:
+        lines = Path(path).read_bytes().decode("utf-8").split("\n")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{where}: not UTF-8 text (byte {e.start})") from None
     head = lines[0] if lines[0].startswith("#version") else ""
     merges, lns = [], []
     for ln, line in enumerate(lines, 1):
-        if not (line := line.rstrip("\r")) or (ln == 1 and head): continue
+        if not (line := line.rstrip("\r")) or (ln == 1 and head):
+            continue
         parts = line.split(" ")
-        if len(parts) != 2 or not all(parts): raise ValueError(f"{where}: line {ln} {_short(line)} is not two tokens separated by a space")
-        try: merges.append(tuple(bytes(u2b[c] for c in t) for t in parts)); lns.append(ln)
-        except KeyError as e: raise ValueError(f"{where}: line {ln} holds {e.args[0]!r}, which is not in GPT-2's byte map") from None
+        if len(parts) != 2 or not all(parts):
+            raise ValueError(f"{where}: line {ln} {_short(line)} is not two tokens separated by a space")
+        try:
+            merges.append(tuple(bytes(u2b[c] for c in t) for t in parts))
+            lns.append(ln)
+        except KeyError as e:
+            raise ValueError(f"{where}: line {ln} holds {e.args[0]!r}, which is not in GPT-2's byte map") from None
     return merges, lns, head
 
 # %% ../nbs/00_bpe.ipynb #aa3857b4
@@ -366,9 +470,12 @@ def plot_merge_counts(merge_counts, # count of each merge, in merge order (from 
                       ax=None, # matplotlib axes (default: a new figure)
                       **kwargs): # passed on to `ax.loglog`
     "Plot the count of each merge against its rank, on log-log axes"
-    if ax is None: import matplotlib.pyplot as plt; _, ax = plt.subplots(figsize=(5, 3.2))
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=(5, 3.2))
     ax.loglog(range(1, len(merge_counts) + 1), merge_counts, **kwargs)
-    ax.set_xlabel("merge rank"); ax.set_ylabel("pair count when merged")
+    ax.set_xlabel("merge rank")
+    ax.set_ylabel("pair count when merged")
     return ax
 
 # %% ../nbs/00_bpe.ipynb #35e0c4e7
@@ -381,13 +488,18 @@ def _peak_mb():
 def _out_paths(out_dir: str, prefix: str, overwrite: bool) -> tuple[Path, Path]: # (vocab path, merges path)
     "The files `llm_scratch_bpe` will write, after checking that it may write them"
     d = Path(out_dir)
-    if d.exists() and not d.is_dir(): raise NotADirectoryError(f"--out_dir {out_dir!r} is a file, not a directory")
-    if not prefix.isprintable() or "/" in prefix or os.sep in prefix: raise ValueError(f"--prefix {prefix!r}: must be a file name prefix, not a path")
+    if d.exists() and not d.is_dir():
+        raise NotADirectoryError(f"--out_dir {out_dir!r} is a file, not a directory")
+    if not prefix.isprintable() or "/" in prefix or os.sep in prefix:
+        raise ValueError(f"--prefix {prefix!r}: must be a file name prefix, not a path")
     vp, mp_ = d / f"{prefix}vocab.json", d / f"{prefix}merges.txt"
     if not overwrite and (old := [p.name for p in (vp, mp_) if p.exists()]):
         raise FileExistsError(f"--out_dir {out_dir!r} already holds {' and '.join(old)}: pass --overwrite to replace them, or choose another --out_dir or --prefix")
-    try: d.mkdir(parents=True, exist_ok=True); tempfile.TemporaryFile(dir=d).close()
-    except OSError as e: raise PermissionError(f"--out_dir {out_dir!r}: can't write there ({e.strerror})") from None
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=d).close()
+    except OSError as e:
+        raise PermissionError(f"--out_dir {out_dir!r}: can't write there ({e.strerror})") from None
     return vp, mp_
 
 # %% ../nbs/00_bpe.ipynb #69a2edeb

@@ -23,7 +23,9 @@ __all__ = ['DATASETS', 'encode_file', 'encode_cli', 'download_file', 'download_d
 # %% ../nbs/01a_data.ipynb #8e39ef17
 _worker_tokenizer = None
 
-def _init_worker(tokenizer): global _worker_tokenizer; _worker_tokenizer = tokenizer
+def _init_worker(tokenizer):
+    global _worker_tokenizer
+    _worker_tokenizer = tokenizer
 
 def _encode_chunk(task) -> tuple[np.ndarray, int]:
     "Encode bytes `start:end` of `path` with the worker's tokenizer: (ids, number of bytes)"
@@ -41,7 +43,8 @@ def _npy_header(n: int, dtype) -> bytes:
 def _map_chunks(tasks, tokenizer, num_workers) -> Iterator[tuple[np.ndarray, int]]:
     "`_encode_chunk` over `tasks`, results in task order, in `num_workers` processes (or in this one)"
     if num_workers > 1 and len(tasks) > 1:  # built once here: forked workers inherit them
-        _unicode_pat(); tokenizer._merge_tables()
+        _unicode_pat()
+        tokenizer._merge_tables()
     return imap_workers(_encode_chunk, tasks, num_workers, ordered=True, init=_init_worker, initargs=(tokenizer,))
 
 # %% ../nbs/01a_data.ipynb #861a17b9
@@ -54,34 +57,53 @@ def encode_file(input_path, # UTF-8 text file
                ) -> Path: # `output_path`
     "Encode `input_path` into a 1-D `.npy` of token ids (uint16, or uint32 for large vocabs) with a pool of workers"
     input_path, output_path = Path(input_path), Path(output_path)
-    if not input_path.is_file(): raise FileNotFoundError(f"input_path {str(input_path)!r} does not exist or is not a file")
-    if output_path.resolve() == input_path.resolve(): raise ValueError(f"output_path {str(output_path)!r} is the input file")
+    if not input_path.is_file():
+        raise FileNotFoundError(f"input_path {str(input_path)!r} does not exist or is not a file")
+    if output_path.resolve() == input_path.resolve():
+        raise ValueError(f"output_path {str(output_path)!r} is the input file")
     num_workers = num_workers or cpu_count()
-    if num_workers < 1 or chunk_bytes < 1: raise ValueError(f"num_workers ({num_workers}) and chunk_bytes ({chunk_bytes}) must be >= 1")
+    if num_workers < 1 or chunk_bytes < 1:
+        raise ValueError(f"num_workers ({num_workers}) and chunk_bytes ({chunk_bytes}) must be >= 1")
     size, dtype = input_path.stat().st_size, np.uint16 if tokenizer.vocab_size <= 1 << 16 else np.uint32
     bounds = chunk_boundaries(input_path, chunk_bytes, list(tokenizer.special_tokens))
     tasks = [(str(input_path), a, b, dtype) for a, b in zip(bounds, bounds[1:])]
     try:
         with atomic_path(output_path) as tmp, open(tmp, "wb") as f:
-            head, n = _npy_header(0, dtype), 0; f.write(head)
+            head, n = _npy_header(0, dtype), 0
+            f.write(head)
             with tqdm(total=size, unit="B", unit_scale=True, desc=input_path.name, disable=not progress) as bar:
-                for ids, nb in _map_chunks(tasks, tokenizer, num_workers): f.write(ids.data); n += len(ids); bar.update(nb)
-            if len(h := _npy_header(n, dtype)) != len(head): raise RuntimeError(f"npy header length changed ({len(head)} -> {len(h)})")
-            f.seek(0); f.write(h); f.flush(); os.fsync(f.fileno())
+                for ids, nb in _map_chunks(tasks, tokenizer, num_workers):
+                    f.write(ids.data)
+                    n += len(ids)
+                    bar.update(nb)
+            if len(h := _npy_header(n, dtype)) != len(head):
+                raise RuntimeError(f"npy header length changed ({len(head)} -> {len(h)})")
+            f.seek(0)
+            f.write(h)
+            f.flush()
+            os.fsync(f.fileno())
     except OSError as e:
-        if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG): raise
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
         raise OSError(e.errno, f"writing output_path {str(output_path)!r} failed: {e.strerror} (nothing written)") from None
     return output_path
 
 # %% ../nbs/01a_data.ipynb #8763dc3d
 def _check_out_path(out: Path, src: Path, overwrite: bool):
     "Raise a clear error if `llm_scratch_encode` may not write `out`"
-    if out.resolve() == src.resolve(): raise ValueError(f"--out_path {str(out)!r} is the input file (give another --out_path)")
-    if out.is_dir(): raise IsADirectoryError(f"--out_path {str(out)!r} is a directory (give a file name)")
-    if out.exists() and not overwrite: raise FileExistsError(f"--out_path {str(out)!r} already exists: pass --overwrite to replace it")
-    if out.parent.exists() and not out.parent.is_dir(): raise NotADirectoryError(f"--out_path {str(out)!r}: {str(out.parent)!r} is a file, not a directory")
-    try: out.parent.mkdir(parents=True, exist_ok=True); tempfile.TemporaryFile(dir=out.parent).close()
-    except OSError as e: raise PermissionError(f"--out_path {str(out)!r}: can't write in its directory ({e.strerror})") from None
+    if out.resolve() == src.resolve():
+        raise ValueError(f"--out_path {str(out)!r} is the input file (give another --out_path)")
+    if out.is_dir():
+        raise IsADirectoryError(f"--out_path {str(out)!r} is a directory (give a file name)")
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"--out_path {str(out)!r} already exists: pass --overwrite to replace it")
+    if out.parent.exists() and not out.parent.is_dir():
+        raise NotADirectoryError(f"--out_path {str(out)!r}: {str(out.parent)!r} is a file, not a directory")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out.parent).close()
+    except OSError as e:
+        raise PermissionError(f"--out_path {str(out)!r}: can't write in its directory ({e.strerror})") from None
 
 # %% ../nbs/01a_data.ipynb #347662d4
 @call_parse
@@ -97,10 +119,14 @@ def encode_cli(input_path: str, # UTF-8 text file to encode
     "Encode a text file into a .npy of token ids with a BPE tokenizer"
     with cli_errors("llm_scratch_encode"):
         src, out = Path(input_path), Path(out_path or Path(input_path).with_suffix(".npy"))
-        if not src.is_file(): raise FileNotFoundError(f"input {input_path!r} does not exist or is not a file")
-        if num_workers is not None and num_workers < 1: raise ValueError(f"--num_workers {num_workers}: must be >= 1")
-        if vocab_path is None or merges_path is None: raise ValueError("--vocab_path and --merges_path are required")
-        _check_specials(list(special_tokens or []), "--special_tokens"); _check_out_path(out, src, overwrite)
+        if not src.is_file():
+            raise FileNotFoundError(f"input {input_path!r} does not exist or is not a file")
+        if num_workers is not None and num_workers < 1:
+            raise ValueError(f"--num_workers {num_workers}: must be >= 1")
+        if vocab_path is None or merges_path is None:
+            raise ValueError("--vocab_path and --merges_path are required")
+        _check_specials(list(special_tokens or []), "--special_tokens")
+        _check_out_path(out, src, overwrite)
         tk = Tokenizer.from_files(vocab_path, merges_path, special_tokens)
         ids = np.load(encode_file(src, out, tk, num_workers=num_workers, progress=progress), mmap_mode="r")
         print(f"{len(ids):,} tokens ({ids.dtype}) -> {out}")
@@ -118,26 +144,35 @@ def _fetch(url: str, part: Path, timeout: float, progress: bool) -> None:
     "Append the rest of `url` to `part` (a Range request when `part` has bytes); raise ConnectionError if cut short"
     have = part.stat().st_size if part.exists() else 0
     req = urllib.request.Request(url, headers={"User-Agent": "llm_scratch", **({"Range": f"bytes={have}-"} if have else {})})
-    try: resp = urllib.request.urlopen(req, timeout=timeout)
+    try:
+        resp = urllib.request.urlopen(req, timeout=timeout)
     except urllib.error.HTTPError as e:
-        if e.code == 416 and have and e.headers.get("Content-Range", "").endswith(f"/{have}"): return  # already complete
+        if e.code == 416 and have and e.headers.get("Content-Range", "").endswith(f"/{have}"):
+            return  # already complete
         raise ConnectionError(f"downloading {url} failed: HTTP {e.code} {e.reason}") from None
-    except (urllib.error.URLError, OSError) as e: raise ConnectionError(f"downloading {url} failed: {getattr(e, 'reason', e)}") from None
+    except (urllib.error.URLError, OSError) as e:
+        raise ConnectionError(f"downloading {url} failed: {getattr(e, 'reason', e)}") from None
     with resp:
-        if resp.status != 206: have = 0  # the server sent the whole file
+        if resp.status != 206:
+            have = 0  # the server sent the whole file
         total = have + int(resp.headers.get("Content-Length", -1 - have))
         with open(part, "ab" if have else "wb") as f, tqdm(total=total if total >= have else None, initial=have, unit="B", unit_scale=True, desc=part.name[:-5], disable=not progress) as bar:
             try:
-                while chunk := resp.read(1 << 16): f.write(chunk); bar.update(len(chunk))
-            except (http.client.HTTPException, OSError): pass  # a dropped connection: checked below
+                while chunk := resp.read(1 << 16):
+                    f.write(chunk)
+                    bar.update(len(chunk))
+            except (http.client.HTTPException, OSError):
+                pass  # a dropped connection: checked below
             got = f.tell()
-    if total >= 0 and got < total: raise ConnectionError(f"downloading {url} was interrupted after {got:,} of {total:,} bytes")
+    if total >= 0 and got < total:
+        raise ConnectionError(f"downloading {url} was interrupted after {got:,} of {total:,} bytes")
 
 # %% ../nbs/01a_data.ipynb #2542fe4e
 def _gunzip(src: Path, dst: Path):
     "Decompress `src` into `dst` atomically, then delete `src`; if `src` is not valid gzip, delete it (we downloaded it) and raise"
     try:
-        with atomic_path(dst) as tmp, gzip.open(src, "rb") as fi, open(tmp, "wb") as fo: shutil.copyfileobj(fi, fo, 1 << 20)
+        with atomic_path(dst) as tmp, gzip.open(src, "rb") as fi, open(tmp, "wb") as fo:
+            shutil.copyfileobj(fi, fo, 1 << 20)
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         src.unlink(missing_ok=True)
         raise ValueError(f"{str(src)!r} is not a valid gzip file ({str(e)[:80]}); deleted it: run again to download it again") from None
@@ -153,20 +188,28 @@ def download_file(url: str, # http(s) URL of the file
                  ) -> Path: # the downloaded (decompressed) file
     "Download `url` into `out_dir`, resuming a partial download, with an atomic rename at the end"
     name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
-    if not name or not url.startswith(("http://", "https://")): raise ValueError(f"url must be an http(s) URL of a file, got {url!r}")
-    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
+    if not name or not url.startswith(("http://", "https://")):
+        raise ValueError(f"url must be an http(s) URL of a file, got {url!r}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     dest = out_dir/name
     final = dest.with_suffix("") if gunzip and dest.suffix == ".gz" else dest
-    if final.exists(): return final
+    if final.exists():
+        return final
     if not dest.exists():
         part = dest.with_name(dest.name + ".part")
         for attempt in range(retries + 1):
-            try: _fetch(url, part, timeout, progress); break
+            try:
+                _fetch(url, part, timeout, progress)
+                break
             except ConnectionError as e:
-                if "interrupted" not in str(e): raise
-                if attempt == retries: raise ConnectionError(f"{e}; {part} is kept: run again to resume") from None
+                if "interrupted" not in str(e):
+                    raise
+                if attempt == retries:
+                    raise ConnectionError(f"{e}; {part} is kept: run again to resume") from None
         os.replace(part, dest)
-    if final != dest: _gunzip(dest, final)
+    if final != dest:
+        _gunzip(dest, final)
     return final
 
 # %% ../nbs/01a_data.ipynb #717c9bdc
@@ -175,7 +218,8 @@ def download_dataset(name: str, # a key of `DATASETS` ('tinystories', 'owt') or 
                      **kwargs, # passed on to `download_file`
                     ) -> list[Path]: # the downloaded files
     "Download the files of dataset `name` (TinyStories or the OpenWebText sample) into `out_dir`"
-    if name != "all" and name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; choose from {[*DATASETS, 'all']}")
+    if name != "all" and name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; choose from {[*DATASETS, 'all']}")
     urls = chain.from_iterable(DATASETS.values()) if name == "all" else DATASETS[name]
     return [download_file(u, out_dir, **kwargs) for u in urls]
 
@@ -188,9 +232,13 @@ def download_cli(name: str, # 'tinystories', 'owt', 'all', or the URL of a file
                 ):
     "Download TinyStories or the OpenWebText sample (or any URL), resuming partial downloads"
     with cli_errors("llm_scratch_download"):
-        if "://" not in name and name != "all" and name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; choose from {[*DATASETS, 'all']} or give a URL")
-        if retries < 0: raise ValueError(f"--retries {retries}: must be >= 0")
-        if Path(out_dir).exists() and not Path(out_dir).is_dir(): raise NotADirectoryError(f"--out_dir {out_dir!r} is a file, not a directory")
+        if "://" not in name and name != "all" and name not in DATASETS:
+            raise ValueError(f"unknown dataset {name!r}; choose from {[*DATASETS, 'all']} or give a URL")
+        if retries < 0:
+            raise ValueError(f"--retries {retries}: must be >= 0")
+        if Path(out_dir).exists() and not Path(out_dir).is_dir():
+            raise NotADirectoryError(f"--out_dir {out_dir!r} is a file, not a directory")
         kw = dict(progress=progress, retries=retries)
         paths = [download_file(name, out_dir, **kw)] if "://" in name else download_dataset(name, out_dir, **kw)
-        for p in paths: print(p)
+        for p in paths:
+            print(p)

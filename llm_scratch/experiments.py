@@ -25,10 +25,13 @@ def fortune_files(root=FORTUNES_DIR) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for f in sorted(filenames):
-            if f.endswith(".dat"): continue
+            if f.endswith(".dat"):
+                continue
             rp = os.path.realpath(os.path.join(dirpath, f))
-            if rp in seen or not os.path.isfile(rp): continue
-            seen.add(rp); out.append(Path(rp))
+            if rp in seen or not os.path.isfile(rp):
+                continue
+            seen.add(rp)
+            out.append(Path(rp))
     return out
 
 # %% ../nbs/08_experiments.ipynb #d480330f
@@ -37,15 +40,19 @@ def quotations(path) -> list[str]:
     text = Path(path).read_bytes().decode("utf-8", errors="replace")
     q, cur = [], []
     for line in text.splitlines(keepends=True):
-        if line.rstrip("\r\n") == "%": q.append("".join(cur)); cur = []
-        else: cur.append(line)
+        if line.rstrip("\r\n") == "%":
+            q.append("".join(cur))
+            cur = []
+        else:
+            cur.append(line)
     q.append("".join(cur))
     return [s.strip("\n") for s in q if s.strip()]
 
 # %% ../nbs/08_experiments.ipynb #52332082
 def split_quotations(qs: list[str], every: int = 20) -> tuple[list[str], list[str]]:  # (train, validation)
     "Split `qs`: every `every`-th quotation (the 20th, 40th, ...) to validation, the others to training"
-    if not (isinstance(every, int) and every >= 2): raise ValueError(f"every {every!r}: must be an integer >= 2")
+    if not (isinstance(every, int) and every >= 2):
+        raise ValueError(f"every {every!r}: must be an integer >= 2")
     return [q for i, q in enumerate(qs) if i % every != every - 1], qs[every - 1::every]
 
 # %% ../nbs/08_experiments.ipynb #a48fb209
@@ -62,15 +69,18 @@ def prepare_fortunes_proxy(out_dir,  # folder for the texts, the tokenizer and t
     out, meta = Path(out_dir), dict(vocab_size=vocab_size, every=every, root=str(root))
     paths = dict(train_dataset_path=out/"train.npy", val_dataset_path=out/"val.npy", vocab_path=out/"vocab.json", merges_path=out/"merges.txt")
     if (out/"proxy.json").is_file():
-        if (old := json.loads((out/"proxy.json").read_text())) != meta: raise ValueError(f"out_dir {str(out)!r} holds a proxy made with {old}, not {meta}: use another folder")
+        if (old := json.loads((out/"proxy.json").read_text())) != meta:
+            raise ValueError(f"out_dir {str(out)!r} holds a proxy made with {old}, not {meta}: use another folder")
         return {k: str(v) for k, v in paths.items()}
-    if not (files := fortune_files(root)): raise FileNotFoundError(f"root {str(root)!r}: no fortunes files (apt-get install fortunes fortunes-de fortunes-es fortunes-it fortunes-cs fortunes-zh)")
+    if not (files := fortune_files(root)):
+        raise FileNotFoundError(f"root {str(root)!r}: no fortunes files (apt-get install fortunes fortunes-de fortunes-es fortunes-it fortunes-cs fortunes-zh)")
     out.mkdir(parents=True, exist_ok=True)
     for name, qs in zip(("train", "val"), split_quotations([q for p in files for q in quotations(p)], every)):
         atomic_write(out/f"{name}.txt", EOT.join(qs).encode())
     save_vocab_merges(*train_bpe(out/"train.txt", vocab_size, [EOT], num_workers=num_workers), paths["vocab_path"], paths["merges_path"], overwrite=True)
     tok = Tokenizer.from_files(paths["vocab_path"], paths["merges_path"], [EOT])
-    for name in ("train", "val"): encode_file(out/f"{name}.txt", paths[f"{name}_dataset_path"], tok, num_workers=num_workers, progress=False)
+    for name in ("train", "val"):
+        encode_file(out/f"{name}.txt", paths[f"{name}_dataset_path"], tok, num_workers=num_workers, progress=False)
     atomic_write(out/"proxy.json", json.dumps(meta).encode())
     return {k: str(v) for k, v in paths.items()}
 
@@ -100,8 +110,10 @@ def run_point(settings: dict,  # `TrainConfig` values of this point (over the `o
         cfg = make_config("original", **{**PROXY, "num_iters": num_iters, **settings, **data, "vocab_path": None, "merges_path": None},
                           seed=seed, log_interval=max(1, n // 30), validation_interval=max(1, n // evals), val_batches=val_batches,
                           checkpoint_interval=10**9, out_dir=td, progress=False, tensorboard=False, threads=threads)
-        try: status = train(cfg)["status"]
-        except FloatingPointError: status = "diverged"
+        try:
+            status = train(cfg)["status"]
+        except FloatingPointError:
+            status = "diverged"
         recs = read_metrics(td)
     tr = [r for r in recs if "loss" in r]
     return dict(settings=settings, seed=seed, num_iters=n, status=status, val=[(r["step"], r["val_loss"]) for r in recs if "val_loss" in r],
@@ -114,7 +126,8 @@ def run_grid(points: dict,  # name -> the settings of a point
              seeds=(0, 1), num_iters: int = 100, evals: int = 4, workers: int = 2,  # seeds per point; steps and validations per run; runs at a time
              log=print) -> list[dict]:  # every result in the file
     "Run each (point, seed) of `points` that `path` does not hold yet, `workers` at a time, saving after each run"
-    path = Path(path); results = json.loads(path.read_text()) if path.is_file() else []
+    path = Path(path)
+    results = json.loads(path.read_text()) if path.is_file() else []
     have = {(r["name"], r["seed"]) for r in results}
     todo = [(n, s, seed) for n, s in points.items() for seed in seeds if (n, seed) not in have]
     with ProcessPoolExecutor(workers) as ex:
@@ -122,7 +135,8 @@ def run_grid(points: dict,  # name -> the settings of a point
         for fu in as_completed(futs):
             results.append({"name": futs[fu][0], **fu.result()})
             atomic_write(path, json.dumps(results, indent=0).encode())
-            if log: log(f"{futs[fu][0]} (seed {futs[fu][1]}): {results[-1]['status']}, validation loss {final_loss(results[-1]):.4f}")
+            if log:
+                log(f"{futs[fu][0]} (seed {futs[fu][1]}): {results[-1]['status']}, validation loss {final_loss(results[-1]):.4f}")
     return results
 
 # %% ../nbs/08_experiments.ipynb #bc319744
@@ -134,7 +148,8 @@ def summarize(results: list[dict], names=None) -> dict:  # name -> {mean, sd, lo
     "Each point's final validation loss over its seeds (mean and standard deviation) and seconds per step"
     out = {}
     for n in names or dict.fromkeys(r["name"] for r in results):
-        rs = [r for r in results if r["name"] == n]; ls = [final_loss(r) for r in rs]
+        rs = [r for r in results if r["name"] == n]
+        ls = [final_loss(r) for r in rs]
         out[n] = dict(mean=statistics.fmean(ls), sd=statistics.stdev(ls) if len(ls) > 1 and all(map(math.isfinite, ls)) else 0.0, losses=ls,
                       s_per_step=statistics.fmean(r["s_per_step"] for r in rs), settings=rs[0]["settings"])
     return out
@@ -142,10 +157,12 @@ def summarize(results: list[dict], names=None) -> dict:  # name -> {mean, sd, lo
 # %% ../nbs/08_experiments.ipynb #d354af99
 def table(results: list[dict], names, baseline: str | None = None) -> str:  # a Markdown table
     "A Markdown table of the points `names`: final validation loss (mean ± sd over seeds, the loss alone for one seed), its change from `baseline`, seconds per step"
-    s = summarize(results); base = s[baseline]["mean"] if baseline else None
+    s = summarize(results)
+    base = s[baseline]["mean"] if baseline else None
     rows = ["| point | validation loss | Δ | s/step |", "|---|---|---|---|"]
     for n in names:
-        m = s[n]; v = f"{m['mean']:.3f}" + (f" ± {m['sd']:.3f}" if len(m["losses"]) > 1 else "") if math.isfinite(m["mean"]) else "diverged"
+        m = s[n]
+        v = f"{m['mean']:.3f}" + (f" ± {m['sd']:.3f}" if len(m["losses"]) > 1 else "") if math.isfinite(m["mean"]) else "diverged"
         d = f"{m['mean'] - base:+.3f}" if base is not None and math.isfinite(m["mean"]) else ""
         rows.append(f"| {n} | {v} | {d} | {m['s_per_step']:.2f} |")
     return "\n".join(rows)
@@ -153,28 +170,36 @@ def table(results: list[dict], names, baseline: str | None = None) -> str:  # a 
 def plot_points(results: list[dict], names, ax=None, title: str = ""):
     "Training loss (mean over seeds, smoothed) and validation loss against tokens seen, one colour per point"
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(7, 3.5))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
     for i, n in enumerate(names):
         rs = [r for r in results if r["name"] == n and r["status"] == "done"]
-        if not rs: continue
+        if not rs:
+            continue
         tps = _tokens_per_step(rs[0]["settings"])
-        steps = [s for s, _ in rs[0]["train"]]; tr = np.mean([[l for _, l in r["train"]] for r in rs], 0)
-        k = min(5, len(tr)); sm = np.convolve(tr, np.ones(k) / k, mode="valid")
+        steps = [s for s, _ in rs[0]["train"]]
+        tr = np.mean([[l for _, l in r["train"]] for r in rs], 0)
+        k = min(5, len(tr))
+        sm = np.convolve(tr, np.ones(k) / k, mode="valid")
         ax.plot(np.array(steps[k - 1:]) * tps / 1e6, sm, color=f"C{i}", lw=1, alpha=0.6)
-        vs = [s for s, _ in rs[0]["val"]]; vl = np.mean([[l for _, l in r["val"]] for r in rs], 0)
+        vs = [s for s, _ in rs[0]["val"]]
+        vl = np.mean([[l for _, l in r["val"]] for r in rs], 0)
         ax.plot(np.array(vs) * tps / 1e6, vl, "o-", color=f"C{i}", ms=3, label=n)
-    ax.set(xlabel="tokens seen (millions)", ylabel="loss (nats/token)", title=title); ax.legend(fontsize=7)
+    ax.set(xlabel="tokens seen (millions)", ylabel="loss (nats/token)", title=title)
+    ax.legend(fontsize=7)
     return ax
 
 # %% ../nbs/08_experiments.ipynb #b27a5276
 def tokens_to_reach(results: list[dict], name: str, target: float) -> float | None:  # None: not within the run
     "Tokens after which the mean validation curve of point `name` first reaches `target`, linear between validations"
     rs = [r for r in results if r["name"] == name and r["status"] == "done"]
-    if not rs: return None
+    if not rs:
+        return None
     tps = _tokens_per_step(rs[0]["settings"])
     pts = [(s, statistics.fmean(r["val"][i][1] for r in rs)) for i, (s, _) in enumerate(rs[0]["val"])]
     for (s0, v0), (s1, v1) in zip([(None, None), *pts], pts):
-        if v1 <= target: return tps * (s1 if s0 is None else s0 + (v0 - target) / (v0 - v1) * (s1 - s0))
+        if v1 <= target:
+            return tps * (s1 if s0 is None else s0 + (v0 - target) / (v0 - v1) * (s1 - s0))
     return None
 
 # %% ../nbs/08_experiments.ipynb #288be3c4

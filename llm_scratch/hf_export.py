@@ -27,12 +27,15 @@ def _half_split_rows(d_model: int, num_heads: int) -> Tensor: # (d_model,) row o
 # %% ../nbs/04a_hf_export.ipynb #d72b8b97
 def _require(*mods):
     "Import the optional `mods`, with a clear error naming the extra to install"
-    try: return [importlib.import_module(m) for m in mods]
-    except ImportError as e: raise ImportError(f"exporting to Hugging Face needs {', '.join(mods)}: pip install 'llm_scratch[hf]' ({e})") from None
+    try:
+        return [importlib.import_module(m) for m in mods]
+    except ImportError as e:
+        raise ImportError(f"exporting to Hugging Face needs {', '.join(mods)}: pip install 'llm_scratch[hf]' ({e})") from None
 
 def hf_llama_config(model: TransformerLM, **kwargs): # extra `LlamaConfig` fields, e.g. `eos_token_id`
     "The `transformers.LlamaConfig` describing `model`"
-    model = unwrap_model(model); c = model.config
+    model = unwrap_model(model)
+    c = model.config
     _check_llama(c)
     transformers, = _require('transformers')
     return transformers.LlamaConfig(
@@ -49,17 +52,21 @@ _HF_NAMES = {'attn.q_proj': 'self_attn.q_proj', 'attn.k_proj': 'self_attn.k_proj
 
 def hf_state_dict(model: TransformerLM) -> dict[str, Tensor]: # HF Llama parameter name -> tensor (fresh, contiguous)
     "`model`'s weights under `LlamaForCausalLM` names, with `q_proj`/`k_proj` rows permuted to HF's RoPE layout"
-    model = unwrap_model(model); c, out = model.config, {}
+    model = unwrap_model(model)
+    c, out = model.config, {}
     _check_llama(c)
     perm = _half_split_rows(c.d_model, c.num_heads)
     for name, w in model.state_dict().items():
-        if name == 'lm_head.weight' and c.tie_embeddings: continue  # tied: HF stores `embed_tokens` once
+        if name == 'lm_head.weight' and c.tie_embeddings:
+            continue  # tied: HF stores `embed_tokens` once
         if name.startswith('layers.'):
             _, i, rest = name.split('.', 2)
             sub = rest.removesuffix('.weight')
-            if sub in ('attn.q_proj', 'attn.k_proj'): w = w[perm.to(w.device)]
+            if sub in ('attn.q_proj', 'attn.k_proj'):
+                w = w[perm.to(w.device)]
             name = f'model.layers.{i}.{_HF_NAMES[sub]}.weight'
-        else: name = {'token_embeddings.weight': 'model.embed_tokens.weight', 'ln_final.weight': 'model.norm.weight'}.get(name, name)
+        else:
+            name = {'token_embeddings.weight': 'model.embed_tokens.weight', 'ln_final.weight': 'model.norm.weight'}.get(name, name)
         out[name] = w.detach().clone().contiguous()
     return out
 
@@ -72,8 +79,10 @@ def _hf_tokenizer(vocab_path, merges_path, special_tokens):
     enc = lambda b: ''.join(b2u[x] for x in b)
     by_bytes, nxt, specials = {b: i for i, b in vocab.items()}, max(vocab) + 1, {}
     for s in special_tokens or []:  # ids as our `Tokenizer` gives them: the vocab's, else appended after it
-        if s.encode() in by_bytes: specials[s] = by_bytes[s.encode()]
-        else: specials[s], nxt = nxt, nxt + 1
+        if s.encode() in by_bytes:
+            specials[s] = by_bytes[s.encode()]
+        else:
+            specials[s], nxt = nxt, nxt + 1
     tok_vocab = {enc(b): i for i, b in vocab.items()} | specials  # specials under their own text, not the byte map's
     tok = tokenizers.Tokenizer(tokenizers.models.BPE(tok_vocab, [(enc(a), enc(b)) for a, b in merges]))
     tok.pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
@@ -87,7 +96,8 @@ def _hf_tokenizer(vocab_path, merges_path, special_tokens):
 # %% ../nbs/04a_hf_export.ipynb #6c6abe48
 def _check_out_dir(out_dir, flag: str = 'out_dir') -> Path: # `out_dir` as a `Path`
     "Refuse an `out_dir` that exists but is not a directory"
-    if Path(out_dir).exists() and not Path(out_dir).is_dir(): raise NotADirectoryError(f"{flag} {str(out_dir)!r} is an existing file, not a directory")
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise NotADirectoryError(f"{flag} {str(out_dir)!r} is an existing file, not a directory")
     return Path(out_dir)
 
 # %% ../nbs/04a_hf_export.ipynb #11b4b5b9
@@ -99,21 +109,27 @@ def to_hf_llama(model: TransformerLM, out_dir, # directory to write (created if 
     "Write `model` as a Hugging Face `LlamaForCausalLM` directory (and its tokenizer, given our BPE files)"
     _check_llama(unwrap_model(model).config)  # before anything is written
     safetensors_torch, transformers = _require('safetensors.torch', 'transformers')
-    if (vocab_path is None) != (merges_path is None): raise ValueError("give both `vocab_path` and `merges_path`, or neither")
-    if bad := [s for s in special_tokens or [] if not isinstance(s, str) or not s]: raise ValueError(f"special_tokens {bad!r}: must be non-empty strings")
+    if (vocab_path is None) != (merges_path is None):
+        raise ValueError("give both `vocab_path` and `merges_path`, or neither")
+    if bad := [s for s in special_tokens or [] if not isinstance(s, str) or not s]:
+        raise ValueError(f"special_tokens {bad!r}: must be non-empty strings")
     out_dir, model = _check_out_dir(out_dir), unwrap_model(model)
     tok, eos = _hf_tokenizer(vocab_path, merges_path, special_tokens) if vocab_path else (None, None)
     if tok is not None and len(tok) > model.config.vocab_size:  # a special token the model has no row for
         raise ValueError(f"special_tokens {special_tokens!r}: the tokenizer would have {len(tok)} ids, the model only {model.config.vocab_size} rows")
-    out_dir.mkdir(parents=True, exist_ok=True); cfg = hf_llama_config(model, eos_token_id=eos, dtype=str(model.lm_head.weight.dtype).removeprefix('torch.'))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cfg = hf_llama_config(model, eos_token_id=eos, dtype=str(model.lm_head.weight.dtype).removeprefix('torch.'))
     tmp = Path(tempfile.mkdtemp(dir=out_dir, prefix='.tmp_export_'))
     try:
         safetensors_torch.save_file({k: v.cpu() for k, v in hf_state_dict(model).items()}, tmp / 'model.safetensors', metadata={'format': 'pt'})
         cfg.save_pretrained(tmp)  # config.json
         transformers.GenerationConfig.from_model_config(cfg).save_pretrained(tmp)
-        if tok is not None: tok.save_pretrained(tmp)
-        for f in tmp.iterdir(): os.replace(f, out_dir / f.name)
-    finally: shutil.rmtree(tmp, ignore_errors=True)
+        if tok is not None:
+            tok.save_pretrained(tmp)
+        for f in tmp.iterdir():
+            os.replace(f, out_dir / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
 
 # %% ../nbs/04a_hf_export.ipynb #55586df1

@@ -39,17 +39,20 @@ class Linear(nn.Module):
     def forward(self, x: Tensor) -> Tensor: # (..., out_features)
         return x @ self.weight.T  # (..., in_features) @ (in_features, out_features) -> (..., out_features)
 
-    def extra_repr(self): return f"in_features={self.in_features}, out_features={self.out_features}"
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}"
 
 # %% ../nbs/02_layers.ipynb #a8e20b5d
 def _check_ids(ids: Tensor, n: int, name: str = 'token_ids') -> Tensor:
     "Return `ids` as an int64/int32 tensor after checking they are integers in `[0, n)`"
     if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
         raise TypeError(f"`{name}` must be an integer tensor, got dtype {ids.dtype}")
-    if ids.dtype not in (torch.int32, torch.int64): ids = ids.long()
+    if ids.dtype not in (torch.int32, torch.int64):
+        ids = ids.long()
     if ids.numel() and not torch.compiler.is_compiling():
         lo, hi = (v.item() for v in torch.aminmax(ids))
-        if lo < 0 or hi >= n: raise IndexError(f"`{name}` must lie in [0, {n}), got values from {lo} to {hi}")
+        if lo < 0 or hi >= n:
+            raise IndexError(f"`{name}` must lie in [0, {n}), got values from {lo} to {hi}")
     return ids
 
 # %% ../nbs/02_layers.ipynb #9f5569fd
@@ -67,7 +70,8 @@ class Embedding(nn.Module):
         ids = _check_ids(token_ids, self.num_embeddings)
         return self.weight.index_select(0, ids.reshape(-1)).view(*ids.shape, self.embedding_dim)  # (...) -> (N,) -> (N, D) -> (..., D)
 
-    def extra_repr(self): return f"num_embeddings={self.num_embeddings}, embedding_dim={self.embedding_dim}"
+    def extra_repr(self):
+        return f"num_embeddings={self.num_embeddings}, embedding_dim={self.embedding_dim}"
 
 # %% ../nbs/02_layers.ipynb #9c5d7a6e
 def _upcast(x: Tensor) -> Tensor:
@@ -90,7 +94,8 @@ class RMSNorm(nn.Module):
         inv_rms = torch.rsqrt(h.pow(2).mean(-1, keepdim=True) + self.eps)  # (..., d_model) -> (..., 1)
         return (h * inv_rms * self.weight).to(x.dtype)
 
-    def extra_repr(self): return f"{self.d_model}, eps={self.eps}"
+    def extra_repr(self):
+        return f"{self.d_model}, eps={self.eps}"
 
 # %% ../nbs/02_layers.ipynb #4720c62e
 def silu(x: Tensor) -> Tensor: # same shape as `x`
@@ -135,7 +140,8 @@ class FeedForward(nn.Module):
                  device=None, # device of the weights
                  dtype=None): # dtype of the weights
         super().__init__()
-        if activation not in _ACTIVATIONS: raise ValueError(f"`activation` must be one of {', '.join(map(repr, _ACTIVATIONS))}, got {activation!r}")
+        if activation not in _ACTIVATIONS:
+            raise ValueError(f"`activation` must be one of {', '.join(map(repr, _ACTIVATIONS))}, got {activation!r}")
         self.activation = activation
         self.w1 = Linear(d_model, d_ff, device=device, dtype=dtype)
         self.w2 = Linear(d_ff, d_model, device=device, dtype=dtype)
@@ -143,7 +149,8 @@ class FeedForward(nn.Module):
     def forward(self, x: Tensor) -> Tensor: # (..., d_model)
         return self.w2(_ACTIVATIONS[self.activation](self.w1(x)))  # (..., d_model) -> (..., d_ff) -> (..., d_model)
 
-    def extra_repr(self): return f"activation={self.activation!r}"
+    def extra_repr(self):
+        return f"activation={self.activation!r}"
 
 # %% ../nbs/02_layers.ipynb #5cefe968
 class _Softmax(torch.autograd.Function):
@@ -176,5 +183,6 @@ def softmax(x: Tensor, # scores
             dim: int = -1, # dim to normalise over
            ) -> Tensor: # same shape and dtype as `x`, sums to 1 along `dim`
     "Numerically stable softmax along `dim`: subtract the max, exponentiate, normalise"
-    if torch.compiler.is_compiling(): return _softmax_autograd(x, dim)  # see the note above
+    if torch.compiler.is_compiling():
+        return _softmax_autograd(x, dim)  # see the note above
     return _Softmax.apply(x, dim)

@@ -20,28 +20,41 @@ class MetricsLog:
     def __init__(self, path, tensorboard: bool = True):
         self.path, self.records, self.tb = Path(path), read_metrics(path), None
         if tensorboard:
-            try: from torch.utils.tensorboard import SummaryWriter  # optional
-            except ImportError: return
+            try:
+                from torch.utils.tensorboard import SummaryWriter  # optional
+            except ImportError:
+                return
             self.tb = SummaryWriter(str(self.path.parent / "tensorboard"))
     def __call__(self, **rec):
         self.records.append(rec)
-        with open(self.path, "a") as f: f.write(json.dumps(rec) + "\n")
-        if self.tb: [self.tb.add_scalar(k, v, rec["step"]) for k, v in rec.items() if k != "step" and isinstance(v, (int, float))]
+        with open(self.path, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        if self.tb:
+            [self.tb.add_scalar(k, v, rec["step"]) for k, v in rec.items() if k != "step" and isinstance(v, (int, float))]
     def close(self):
-        if self.tb: self.tb.close()
+        if self.tb:
+            self.tb.close()
 
 # %% ../nbs/05a_metrics.ipynb #483daa1f
 def read_metrics(path) -> list[dict]:
     "The records of a `metrics.jsonl` file (or of the one in a run directory); a torn last line is skipped with a warning"
     path = Path(path)
-    if path.is_dir(): path = path / "metrics.jsonl"
-    if not path.exists(): return []
+    if path.is_dir():
+        path = path / "metrics.jsonl"
+    if not path.exists():
+        return []
     lines, recs = path.read_bytes().decode("utf-8", "replace").split("\n"), []
     for i, l in enumerate(lines, 1):
-        try: r = json.loads(l) if l.strip() else {"step": 0}
-        except ValueError: r = None
-        if isinstance(r, dict) and isinstance(r.get("step"), int): recs += [r] if l.strip() else []; continue
-        if i == len(lines): warnings.warn(f"{path}: skipped its torn last line {i} (a run stopped while writing it)"); break
+        try:
+            r = json.loads(l) if l.strip() else {"step": 0}
+        except ValueError:
+            r = None
+        if isinstance(r, dict) and isinstance(r.get("step"), int):
+            recs += [r] if l.strip() else []
+            continue
+        if i == len(lines):
+            warnings.warn(f"{path}: skipped its torn last line {i} (a run stopped while writing it)")
+            break
         raise ValueError(f"{path} line {i} is not a metrics record: {l[:60]!r}")
     return recs
 
@@ -51,20 +64,29 @@ def plot_metrics(records: list[dict],  # from `read_metrics` or `MetricsLog.reco
                 ) -> np.ndarray:  # the three axes: loss, learning rate, throughput
     "Plot training and validation loss, learning rate and tokens/s against the step"
     import matplotlib.pyplot as plt
-    if axs is None: _, axs = plt.subplots(1, 3, figsize=(12, 3))
+    if axs is None:
+        _, axs = plt.subplots(1, 3, figsize=(12, 3))
     tr, va = [r for r in records if "loss" in r], [r for r in records if "val_loss" in r]
     get = lambda rs, k: ([r["step"] for r in rs], [r[k] for r in rs])
-    axs[0].plot(*get(tr, "loss"), label="train"); axs[0].plot(*get(va, "val_loss"), "o-", label="validation")
-    axs[0].set(xlabel="step", ylabel="loss (nats/token)", title="loss"); axs[0].legend()
-    axs[1].plot(*get(tr, "lr")); axs[1].set(xlabel="step", title="learning rate")
-    axs[2].plot(*get(tr, "tokens_per_s")); axs[2].set(xlabel="step", title="tokens/s")
+    axs[0].plot(*get(tr, "loss"), label="train")
+    axs[0].plot(*get(va, "val_loss"), "o-", label="validation")
+    axs[0].set(xlabel="step", ylabel="loss (nats/token)", title="loss")
+    axs[0].legend()
+    axs[1].plot(*get(tr, "lr"))
+    axs[1].set(xlabel="step", title="learning rate")
+    axs[2].plot(*get(tr, "tokens_per_s"))
+    axs[2].set(xlabel="step", title="tokens/s")
     return np.asarray(axs)
 
 # %% ../nbs/05a_metrics.ipynb #ec5e44e2
 def save_metrics_plot(run_dir, records: list[dict] | None = None) -> Path:  # the PNG written
     "Write `metrics.png` of the run in `run_dir` (atomically)"
     from matplotlib.figure import Figure
-    run_dir = Path(run_dir); records = read_metrics(run_dir) if records is None else records
-    fig = Figure(figsize=(12, 3)); plot_metrics(records, fig.subplots(1, 3)); fig.tight_layout()
-    with atomic_path(run_dir / "metrics.png") as tmp: fig.savefig(tmp, format="png", dpi=80)
+    run_dir = Path(run_dir)
+    records = read_metrics(run_dir) if records is None else records
+    fig = Figure(figsize=(12, 3))
+    plot_metrics(records, fig.subplots(1, 3))
+    fig.tight_layout()
+    with atomic_path(run_dir / "metrics.png") as tmp:
+        fig.savefig(tmp, format="png", dpi=80)
     return run_dir / "metrics.png"

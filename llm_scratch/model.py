@@ -22,7 +22,8 @@ _CHOICES = {'attn_impl': ('sdpa', 'scratch'), 'ffn': ('swiglu', 'relu2', 'silu')
 def _check_choice(name: str, value, choices=None): # `value`, if it is one of `choices` (default: those of switch `name`)
     "Raise a `ValueError` naming `name`, `value` and the choices unless `value` is one of them"
     choices = _CHOICES[name] if choices is None else choices
-    if not isinstance(value, str) or value not in choices: raise ValueError(f"`{name}` must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"`{name}` must be one of {', '.join(map(repr, choices))}, got {value!r}")
     return value
 
 @dataclass
@@ -45,9 +46,11 @@ class ModelConfig:
     zero_init_proj: bool = False # start every block's `attn.output_proj` and `ffn.w2` at zero
 
     def __post_init__(self):
-        for name in _CHOICES: _check_choice(name, getattr(self, name))
+        for name in _CHOICES:
+            _check_choice(name, getattr(self, name))
         for name in ('tie_embeddings', 'qk_norm', 'zero_init_proj'):
-            if not isinstance(getattr(self, name), bool): raise ValueError(f"`{name}` must be True or False, got {getattr(self, name)!r}")
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"`{name}` must be True or False, got {getattr(self, name)!r}")
         cap = self.logit_softcap
         if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, float)) or not (cap > 0 and math.isfinite(cap))):
             raise ValueError(f"`logit_softcap` must be a positive number or None, got {cap!r}")
@@ -104,17 +107,21 @@ class TransformerLM(nn.Module):
                                                      qk_norm=c.qk_norm, ffn=c.ffn, norm=c.norm) for _ in range(num_layers))
         self.ln_final = RMSNorm(d_model, device=device, dtype=dtype)
         self.lm_head = Linear(d_model, vocab_size, device=device, dtype=dtype)
-        if c.tie_embeddings: self.token_embeddings.weight = self.lm_head.weight  # one matrix, initialised as the head
+        if c.tie_embeddings:
+            self.token_embeddings.weight = self.lm_head.weight  # one matrix, initialised as the head
         if c.zero_init_proj:
             with torch.no_grad():
-                for blk in self.layers: blk.attn.output_proj.weight.zero_(); blk.ffn.w2.weight.zero_()
+                for blk in self.layers:
+                    blk.attn.output_proj.weight.zero_()
+                    blk.ffn.w2.weight.zero_()
 
     @classmethod
     def from_config(cls, cfg: ModelConfig | dict, # a config, or a checkpoint's `'model_config'` (missing switches: defaults)
                     device=None, dtype=None):
         "Build a `TransformerLM` from a `ModelConfig` or its `asdict`"
         if isinstance(cfg, dict):
-            if extra := set(cfg) - {f.name for f in fields(ModelConfig)}: raise ValueError(f"unknown `model_config` keys: {sorted(extra)}")
+            if extra := set(cfg) - {f.name for f in fields(ModelConfig)}:
+                raise ValueError(f"unknown `model_config` keys: {sorted(extra)}")
             cfg = ModelConfig(**cfg)
         return cls(**asdict(cfg), device=device, dtype=dtype)
 
@@ -123,7 +130,8 @@ class TransformerLM(nn.Module):
                ) -> Tensor: # (B, T, vocab_size) logits
         self._check(ids, kv_cache)
         x = self.token_embeddings(ids)  # (B, T) -> (B, T, d_model)
-        for i, layer in enumerate(self.layers): x = layer(x, None, None if kv_cache is None else kv_cache[i])
+        for i, layer in enumerate(self.layers):
+            x = layer(x, None, None if kv_cache is None else kv_cache[i])
         logits = self.lm_head(self.ln_final(x))  # (B, T, d_model) -> (B, T, vocab_size)
         cap = self.config.logit_softcap
         return logits if cap is None else cap * torch.tanh(logits / cap)  # smooth clamp to (-cap, cap)
@@ -152,15 +160,21 @@ def flops_per_token(self: TransformerLM) -> float: # training FLOPs (forward + b
 # %% ../nbs/04_model.ipynb #849c2b85
 class ModelKVCache:
     "Keys and values of every layer of a `TransformerLM`: one attention `KVCache` per layer"
-    def __init__(self, layers: list[KVCache]): self.layers = layers # one cache per block, in order
-    def __getitem__(self, i: int) -> KVCache: return self.layers[i]
-    def __len__(self): return len(self.layers)
+    def __init__(self, layers: list[KVCache]):
+        self.layers = layers # one cache per block, in order
+    def __getitem__(self, i: int) -> KVCache:
+        return self.layers[i]
+    def __len__(self):
+        return len(self.layers)
     @property
-    def length(self) -> int: return self.layers[0].length # positions cached so far
+    def length(self) -> int:
+        return self.layers[0].length # positions cached so far
     def reset(self):
         "Forget everything cached, keeping the buffers"
-        for c in self.layers: c.reset()
-    def __repr__(self): return f"ModelKVCache(layers={len(self.layers)}, length={self.length})"
+        for c in self.layers:
+            c.reset()
+    def __repr__(self):
+        return f"ModelKVCache(layers={len(self.layers)}, length={self.length})"
 
 @patch
 def make_kv_cache(self: TransformerLM, batch_size: int, # sequences decoded together
@@ -174,7 +188,8 @@ def load_model(src, # checkpoint path or binary file object as saved by `llm_scr
               ) -> TransformerLM: # in eval mode
     "Rebuild the `TransformerLM` saved in the training checkpoint `src`"
     ckpt = src if isinstance(src, dict) else read_checkpoint(src)
-    if missing := {'model', 'model_config'} - set(ckpt): raise ValueError(f"`src` is not a training checkpoint: it lacks {sorted(missing)}")
+    if missing := {'model', 'model_config'} - set(ckpt):
+        raise ValueError(f"`src` is not a training checkpoint: it lacks {sorted(missing)}")
     model = TransformerLM.from_config(ckpt['model_config'], device=device)  # keys it lacks take their defaults
     sd = {k.removeprefix('_orig_mod.').removeprefix('module.'): v for k, v in ckpt['model'].items()}
     if model.config.tie_embeddings and not torch.equal(sd.get('lm_head.weight', sd.get('token_embeddings.weight')), sd.get('token_embeddings.weight')):
@@ -190,8 +205,10 @@ def attention_probs(model: TransformerLM, ids: Tensor, # (B, T) token ids
     "Causal attention probabilities of every head of block `layer` on `ids`"
     attn, seen = model.layers[layer].attn, []
     hook = attn.register_forward_pre_hook(lambda m, args: seen.append(args[0]))
-    try: model(ids)
-    finally: hook.remove()
+    try:
+        model(ids)
+    finally:
+        hook.remove()
     q, k, _ = attn.qkv(seen[0])  # (B, T, d_model) -> (B, nh, T, d_k), after QK-norm and RoPE
     scores = q @ k.transpose(-2, -1) / attn.d_k**0.5  # (B, nh, T, T)
     causal = torch.ones(scores.shape[-2:], dtype=torch.bool, device=scores.device).tril()  # (T, T), True = may attend
@@ -204,9 +221,12 @@ def plot_attention(probs: Tensor, # (T, T) attention probabilities of one head
                    **kwargs): # passed on to `ax.imshow`
     "Heat map of one head's attention: row = query position, column = key position"
     import matplotlib.pyplot as plt  # only this helper needs matplotlib; `import llm_scratch.model` stays light
-    if ax is None: _, ax = plt.subplots(figsize=(4, 4))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
     ax.imshow(probs.float().cpu(), cmap=kwargs.pop('cmap', 'viridis'), **kwargs)
-    ax.set_xlabel('key position'); ax.set_ylabel('query position')
+    ax.set_xlabel('key position')
+    ax.set_ylabel('query position')
     if tokens is not None:
-        ax.set_xticks(range(len(tokens)), tokens, rotation=90, fontsize=7); ax.set_yticks(range(len(tokens)), tokens, fontsize=7)
+        ax.set_xticks(range(len(tokens)), tokens, rotation=90, fontsize=7)
+        ax.set_yticks(range(len(tokens)), tokens, fontsize=7)
     return ax

@@ -23,12 +23,16 @@ def _check_targets(logits: Tensor, targets: Tensor, ignore_index: int | None):
                          f"got {tuple(targets.shape)}")
     if targets.is_floating_point() or targets.is_complex() or targets.dtype == torch.bool:
         raise ValueError(f"`targets` must hold integer class ids, got dtype {targets.dtype}")
-    if targets.device != logits.device: raise ValueError(f"`targets` is on {targets.device} but `logits` on {logits.device}")
-    if targets.numel() == 0 or torch.compiler.is_compiling(): return  # the check syncs with the device
+    if targets.device != logits.device:
+        raise ValueError(f"`targets` is on {targets.device} but `logits` on {logits.device}")
+    if targets.numel() == 0 or torch.compiler.is_compiling():
+        return  # the check syncs with the device
     V = logits.shape[-1]
     bad = (targets < 0) | (targets >= V)
-    if ignore_index is not None: bad &= targets != ignore_index
-    if bad.any(): raise ValueError(f"`targets` must lie in [0, {V}) (the last dim of `logits`), got {targets[bad][0].item()}")
+    if ignore_index is not None:
+        bad &= targets != ignore_index
+    if bad.any():
+        raise ValueError(f"`targets` must lie in [0, {V}) (the last dim of `logits`), got {targets[bad][0].item()}")
 
 # %% ../nbs/05_optim_schedule.ipynb #36939f3d
 def cross_entropy(
@@ -41,7 +45,8 @@ def cross_entropy(
     x = logits.to(torch.promote_types(logits.dtype, torch.float32))  # (..., V) float32 (float64 stays), also under autocast
     m = x.amax(dim=-1, keepdim=True).detach()                 # (..., 1) the row max; cancels in the gradient
     lse = (x - m).exp_().sum(dim=-1).log() + m.squeeze(-1)    # (..., V) -> (...) log sum_j exp(x_j)
-    if ignore_index is None: return (lse - x.gather(-1, targets.unsqueeze(-1)).squeeze(-1)).mean()
+    if ignore_index is None:
+        return (lse - x.gather(-1, targets.unsqueeze(-1)).squeeze(-1)).mean()
     keep = targets != ignore_index                            # (...)
     x_y = x.gather(-1, targets.masked_fill(~keep, 0).unsqueeze(-1)).squeeze(-1)  # (...) the target's logit
     return torch.where(keep, lse - x_y, 0.0).sum() / keep.sum()  # 0/0 = nan when every target is ignored, as in torch
@@ -49,10 +54,12 @@ def cross_entropy(
 # %% ../nbs/05_optim_schedule.ipynb #085cc105
 def _check_hparams(lr: float, betas: tuple, eps: float, weight_decay: float):
     "Raise a `ValueError` naming the first invalid AdamW hyperparameter"
-    if not (isinstance(lr, (int, float)) and lr >= 0): raise ValueError(f"`lr` must be a number >= 0, got {lr!r}")
+    if not (isinstance(lr, (int, float)) and lr >= 0):
+        raise ValueError(f"`lr` must be a number >= 0, got {lr!r}")
     if not (len(betas) == 2 and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
         raise ValueError(f"`betas` must be two numbers in [0, 1), got {betas!r}")
-    if not (isinstance(eps, (int, float)) and eps > 0): raise ValueError(f"`eps` must be a number > 0, got {eps!r}")
+    if not (isinstance(eps, (int, float)) and eps > 0):
+        raise ValueError(f"`eps` must be a number > 0, got {eps!r}")
     if not (isinstance(weight_decay, (int, float)) and weight_decay >= 0):
         raise ValueError(f"`weight_decay` must be a number >= 0, got {weight_decay!r}")
 
@@ -64,7 +71,8 @@ def _adamw_loop(ps, gs, ms, vs, ts, lr, b1, b2, eps, wd):
         v.mul_(b2).addcmul_(g, g, value=1 - b2)               # v = b2 v + (1-b2) g^2
         a_t = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
         p.addcdiv_(m, v.sqrt().add_(eps), value=-a_t)         # p -= a_t m / (sqrt(v) + eps)
-        if wd: p.mul_(1 - lr * wd)                            # p -= lr wd p
+        if wd:
+            p.mul_(1 - lr * wd)                            # p -= lr wd p
 
 # %% ../nbs/05_optim_schedule.ipynb #9e0da04f
 def _adamw_foreach(ps, gs, ms, vs, ts, lr, b1, b2, eps, wd):
@@ -75,28 +83,39 @@ def _adamw_foreach(ps, gs, ms, vs, ts, lr, b1, b2, eps, wd):
     denom = torch._foreach_sqrt(vs)
     torch._foreach_add_(denom, eps)                           # sqrt(v) + eps
     torch._foreach_addcdiv_(ps, ms, denom, [-lr * math.sqrt(1 - b2**t) / (1 - b1**t) for t in ts])
-    if wd: torch._foreach_mul_(ps, 1 - lr * wd)               # p -= lr wd p
+    if wd:
+        torch._foreach_mul_(ps, 1 - lr * wd)               # p -= lr wd p
 
 # %% ../nbs/05_optim_schedule.ipynb #79779f0c
 def _adamw_group_step(state: dict, group: dict):
     "One AdamW step over the parameters of `group` that have a gradient; `state` maps each to its `step` and moments"
     ps, gs, ms, vs, ts = [], [], [], [], []
     for p in group['params']:
-        if p.grad is None: continue
-        if p.grad.is_sparse: raise RuntimeError("AdamW does not support sparse gradients")
+        if p.grad is None:
+            continue
+        if p.grad.is_sparse:
+            raise RuntimeError("AdamW does not support sparse gradients")
         s = state[p]
-        if not s: s.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+        if not s:
+            s.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
         s['step'] += 1
-        ps.append(p); gs.append(p.grad); ms.append(s['exp_avg']); vs.append(s['exp_avg_sq']); ts.append(s['step'])
-    if not ps: return
+        ps.append(p)
+        gs.append(p.grad)
+        ms.append(s['exp_avg'])
+        vs.append(s['exp_avg_sq'])
+        ts.append(s['step'])
+    if not ps:
+        return
     foreach = group['foreach'] if group['foreach'] is not None else ps[0].device.type != 'cpu'
     (_adamw_foreach if foreach else _adamw_loop)(ps, gs, ms, vs, ts, group['lr'], *group['betas'], group['eps'], group['weight_decay'])
 
 # %% ../nbs/05_optim_schedule.ipynb #77172cce
 def _closure_loss(closure) -> Tensor | None:
     "The loss `closure()` returns, computed with gradients on (None without a closure)"
-    if closure is None: return None
-    with torch.enable_grad(): return closure()
+    if closure is None:
+        return None
+    with torch.enable_grad():
+        return closure()
 
 class AdamW(torch.optim.Optimizer):
     "AdamW (Loshchilov & Hutter): the Adam step, then the decoupled decay `p -= lr*weight_decay*p`"
@@ -120,11 +139,13 @@ class AdamW(torch.optim.Optimizer):
     def step(self, closure=None):
         "Update every parameter that has a gradient; returns `closure()`'s loss when given one"
         loss = _closure_loss(closure)
-        for group in self.param_groups: _adamw_group_step(self.state, group)
+        for group in self.param_groups:
+            _adamw_group_step(self.state, group)
         return loss
 
 # %% ../nbs/05_optim_schedule.ipynb #43aa6452
-def _is_embedding(m: nn.Module) -> bool: return isinstance(m, nn.Embedding) or type(m).__name__ == 'Embedding'
+def _is_embedding(m: nn.Module) -> bool:
+    return isinstance(m, nn.Embedding) or type(m).__name__ == 'Embedding'
 
 # %% ../nbs/05_optim_schedule.ipynb #d33f3f3f
 def param_groups(
@@ -136,7 +157,8 @@ def param_groups(
     emb = {id(p) for m in model.modules() if _is_embedding(m) for p in m.parameters(recurse=False)}
     decay, no_decay = [], []
     for p in model.parameters():                              # each shared (tied) parameter once
-        if not p.requires_grad: continue
+        if not p.requires_grad:
+            continue
         skip = p.ndim < 2 or (id(p) in emb and not decay_embeddings)
         (no_decay if skip else decay).append(p)
     return [dict(params=decay, weight_decay=weight_decay), dict(params=no_decay, weight_decay=0.0)]
@@ -165,15 +187,18 @@ def newton_schulz(
 def _adjust_lr(lr: float, adjust_lr_fn: str | None, shape: tuple[int, int]) -> float:  # the step size for an (A, B) matrix
     "`lr` times sqrt(max(1, A/B)) (`'original'`, or None) or 0.2 sqrt(max(A, B)) (`'match_rms_adamw'`)"
     A, B = shape
-    if adjust_lr_fn == 'match_rms_adamw': return lr * (0.2 * math.sqrt(max(A, B)))
+    if adjust_lr_fn == 'match_rms_adamw':
+        return lr * (0.2 * math.sqrt(max(A, B)))
     return lr * math.sqrt(max(1, A / B))
 
 # %% ../nbs/05_optim_schedule.ipynb #2d8ac0b7
 def _require(ok: bool, name: str, what: str, value):
     "Raise `ValueError('`name` must be what, got value')` unless `ok`"
-    if not ok: raise ValueError(f"`{name}` must be {what}, got {value!r}")
+    if not ok:
+        raise ValueError(f"`{name}` must be {what}, got {value!r}")
 
-def _is_num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 def _check_muon_group(g: dict):
     "Raise a `ValueError` naming the first invalid Muon hyperparameter of group `g`, or a parameter that is no matrix"
@@ -189,18 +214,22 @@ def _check_muon_group(g: dict):
     _require(g['ns_dtype'] is None or (isinstance(g['ns_dtype'], torch.dtype) and g['ns_dtype'].is_floating_point),
              'ns_dtype', 'None or a floating-point torch.dtype', g['ns_dtype'])
     for p in g['params']:
-        if p.ndim != 2: raise ValueError(f"Muon updates matrices only, got a parameter of shape {tuple(p.shape)}: "
-                                         "give it to AdamW (`muon_param_groups` splits a model)")
+        if p.ndim != 2:
+            raise ValueError(f"Muon updates matrices only, got a parameter of shape {tuple(p.shape)}: "
+                             "give it to AdamW (`muon_param_groups` splits a model)")
 
 # %% ../nbs/05_optim_schedule.ipynb #cec5a637
 def _muon_group_step(state: dict, group: dict):
     "One Muon step over the parameters of `group` that have a gradient; `state` maps each to its `momentum_buffer`"
     lr, mu = group['lr'], group['momentum']
     for p in group['params']:
-        if p.grad is None: continue
-        if p.grad.is_sparse: raise RuntimeError("Muon does not support sparse gradients")
+        if p.grad is None:
+            continue
+        if p.grad.is_sparse:
+            raise RuntimeError("Muon does not support sparse gradients")
         g, s = p.grad, state[p]
-        if not s: s['momentum_buffer'] = torch.zeros_like(g)
+        if not s:
+            s['momentum_buffer'] = torch.zeros_like(g)
         buf = s['momentum_buffer']
         buf.lerp_(g, 1 - mu)                                   # B = mu B + (1-mu) g
         u = g.lerp(buf, mu) if group['nesterov'] else buf      # (1-mu) g + mu B: the look-ahead
@@ -242,7 +271,8 @@ class Muon(torch.optim.Optimizer):
     def step(self, closure=None):
         "Update every parameter that has a gradient; returns `closure()`'s loss when given one"
         loss = _closure_loss(closure)
-        for group in self.param_groups: _muon_group_step(self.state, group)
+        for group in self.param_groups:
+            _muon_group_step(self.state, group)
         return loss
 
 # %% ../nbs/05_optim_schedule.ipynb #6f268bf7
@@ -290,8 +320,10 @@ class MuonWithAdamW(torch.optim.Optimizer):
             raise ValueError("each param group needs `use_muon` (True: Muon, False: AdamW), as `muon_param_groups(model, ...)` gives")
         g = {**self.defaults, **self._kinds[param_group['use_muon']], **_listed(param_group)}
         _require(_is_num(g['lr_ratio']) and g['lr_ratio'] >= 0, 'lr_ratio', 'a number >= 0', g['lr_ratio'])
-        if g['use_muon']: _check_muon_group(g)
-        else: _check_hparams(g['lr'], g['betas'], g['eps'], g['weight_decay'])
+        if g['use_muon']:
+            _check_muon_group(g)
+        else:
+            _check_hparams(g['lr'], g['betas'], g['eps'], g['weight_decay'])
         super().add_param_group(g)
 
     @torch.no_grad()
@@ -307,11 +339,14 @@ class MuonWithAdamW(torch.optim.Optimizer):
 def _check_schedule(it, max_lr, min_lr, **phases):
     "Raise a `ValueError` naming the first invalid schedule argument; the `phases` (iterations) must not decrease"
     for name, v in dict(it=it, max_lr=max_lr, min_lr=min_lr, **phases).items():
-        if not v >= 0: raise ValueError(f"`{name}` must be >= 0, got {v!r}")
+        if not v >= 0:
+            raise ValueError(f"`{name}` must be >= 0, got {v!r}")
     ps = list(phases.items())
     for (n0, v0), (n1, v1) in zip(ps, ps[1:]):
-        if v0 > v1: raise ValueError(f"`{n0}` ({v0}) must be <= `{n1}` ({v1})")
-    if min_lr > max_lr: raise ValueError(f"`min_lr` ({min_lr}) must be <= `max_lr` ({max_lr})")
+        if v0 > v1:
+            raise ValueError(f"`{n0}` ({v0}) must be <= `{n1}` ({v1})")
+    if min_lr > max_lr:
+        raise ValueError(f"`min_lr` ({min_lr}) must be <= `max_lr` ({max_lr})")
 
 # %% ../nbs/05_optim_schedule.ipynb #38c0a4d6
 def cosine_lr(
@@ -323,9 +358,12 @@ def cosine_lr(
 ) -> float:  # the learning rate for iteration `it`
     "Linear warm-up to `max_lr`, cosine decay to `min_lr` at `cosine_cycle_iters`, then `min_lr`"
     _check_schedule(it, max_lr, min_lr, warmup_iters=warmup_iters, cosine_cycle_iters=cosine_cycle_iters)
-    if it < warmup_iters: return max_lr * it / warmup_iters
-    if it > cosine_cycle_iters: return min_lr
-    if cosine_cycle_iters == warmup_iters: return max_lr
+    if it < warmup_iters:
+        return max_lr * it / warmup_iters
+    if it > cosine_cycle_iters:
+        return min_lr
+    if cosine_cycle_iters == warmup_iters:
+        return max_lr
     frac = (it - warmup_iters) / (cosine_cycle_iters - warmup_iters)  # 0 -> 1 over the cosine part
     return min_lr + 0.5 * (1 + math.cos(math.pi * frac)) * (max_lr - min_lr)
 
@@ -338,7 +376,8 @@ def plot_lr_schedule(
 ):  # the axes
     "Plot `cosine_lr` against the iteration"
     import matplotlib.pyplot as plt  # only this helper draws
-    if ax is None: _, ax = plt.subplots(figsize=(6, 3))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
     its = range(num_iters or int(cosine_cycle_iters * 1.1) + 1)
     ax.plot(its, [cosine_lr(i, max_lr, min_lr, warmup_iters, cosine_cycle_iters) for i in its], **kwargs)
     ax.set(xlabel='iteration', ylabel='learning rate')
@@ -355,9 +394,12 @@ def wsd_lr(
 ) -> float:  # the learning rate for iteration `it`
     "Warm-up–stable–decay: linear warm-up to `max_lr`, constant to `decay_start`, linear decay to `min_lr` at `total_iters`"
     _check_schedule(it, max_lr, min_lr, warmup_iters=warmup_iters, decay_start=decay_start, total_iters=total_iters)
-    if it < warmup_iters: return max_lr * it / warmup_iters
-    if it <= decay_start: return max_lr
-    if it >= total_iters: return min_lr
+    if it < warmup_iters:
+        return max_lr * it / warmup_iters
+    if it <= decay_start:
+        return max_lr
+    if it >= total_iters:
+        return min_lr
     return min_lr + (max_lr - min_lr) * (total_iters - it) / (total_iters - decay_start)
 
 # %% ../nbs/05_optim_schedule.ipynb #7f7c1977
@@ -381,10 +423,13 @@ def plot_lr_schedules(
 ):  # the axes
     "Plot several learning-rate schedules against the iteration, one labelled line each"
     import matplotlib.pyplot as plt  # only the plot helpers draw
-    if ax is None: _, ax = plt.subplots(figsize=(6, 3))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
     its = range(num_iters)
-    for label, lr in schedules.items(): ax.plot(its, [lr(i) for i in its], label=label, **kwargs)
-    ax.set(xlabel='iteration', ylabel='learning rate'); ax.legend()
+    for label, lr in schedules.items():
+        ax.plot(its, [lr(i) for i in its], label=label, **kwargs)
+    ax.set(xlabel='iteration', ylabel='learning rate')
+    ax.legend()
     return ax
 
 # %% ../nbs/05_optim_schedule.ipynb #39c2eee2
@@ -394,10 +439,12 @@ def clip_grad_norm(
     eps: float = 1e-6,  # added to the norm in the scale factor
 ) -> Tensor:  # the global norm BEFORE clipping, a 0-d float32 tensor
     "Scale all gradients of `params` in place so their global L2 norm is at most `max_norm`"
-    if not (isinstance(max_norm, (int, float)) and max_norm > 0): raise ValueError(f"`max_norm` must be a number > 0, got {max_norm!r}")
+    if not (isinstance(max_norm, (int, float)) and max_norm > 0):
+        raise ValueError(f"`max_norm` must be a number > 0, got {max_norm!r}")
     params = [params] if isinstance(params, Tensor) else list(params)  # read a generator exactly once
     grads = [p.grad for p in params if p.grad is not None]
-    if not grads: return torch.zeros(())
+    if not grads:
+        return torch.zeros(())
     norm = torch.linalg.vector_norm(torch.stack([n.float() for n in torch._foreach_norm(grads)]))  # sqrt(sum_p |g_p|^2)
     scale = torch.where(norm > max_norm, max_norm / (norm + eps), 1.0)  # on the device: no sync
     torch._foreach_mul_(grads, scale)

@@ -28,11 +28,14 @@ PRESETS = {
 def make_config(preset: str = "auto",  # a key of `PRESETS`, or 'auto': builtin without a train_dataset_path, speedrun with one
                 **overrides) -> TrainConfig:  # `TrainConfig` fields that win over the preset
     "A `TrainConfig` from a preset's values and your `overrides`"
-    if preset == "auto": preset = "builtin" if overrides.get("train_dataset_path") is None else "speedrun"
-    if preset not in PRESETS: raise ValueError(f"--preset {preset!r}: choose one of {['auto', *PRESETS]}")
+    if preset == "auto":
+        preset = "builtin" if overrides.get("train_dataset_path") is None else "speedrun"
+    if preset not in PRESETS:
+        raise ValueError(f"--preset {preset!r}: choose one of {['auto', *PRESETS]}")
     names = {f.name for f in fields(TrainConfig)}
     bad = sorted(set(overrides) - names)
-    if bad: raise ValueError(f"unknown settings {bad}: TrainConfig has no such fields")
+    if bad:
+        raise ValueError(f"unknown settings {bad}: TrainConfig has no such fields")
     return TrainConfig(**{**PRESETS[preset], **overrides})
 
 # %% ../nbs/06a_presets.ipynb #6c41a57b
@@ -40,12 +43,17 @@ def _check_types(cfg: TrainConfig):
     "Raise a `ValueError` naming the first setting of `cfg` whose value has the wrong type"
     for name, hint in typing.get_type_hints(TrainConfig).items():
         v, kinds = getattr(cfg, name), typing.get_args(hint) or (hint,)
-        if v is None and type(None) in kinds: continue
+        if v is None and type(None) in kinds:
+            continue
         want = next(k for k in kinds if k is not type(None))
-        if want is tuple: ok = isinstance(v, (tuple, list)) and all(isinstance(s, str) for s in v)
-        elif want is float: ok = isinstance(v, (int, float)) and not isinstance(v, bool)
-        else: ok = isinstance(v, want) and (want is bool or not isinstance(v, bool))
-        if not ok: raise ValueError(f"--{name} {v!r}: expected {want.__name__}")
+        if want is tuple:
+            ok = isinstance(v, (tuple, list)) and all(isinstance(s, str) for s in v)
+        elif want is float:
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool)
+        else:
+            ok = isinstance(v, want) and (want is bool or not isinstance(v, bool))
+        if not ok:
+            raise ValueError(f"--{name} {v!r}: expected {want.__name__}")
 
 _AT_LEAST = {1: "vocab_size d_model num_layers num_heads d_ff batch_size context_length num_iters log_interval "
                 "validation_interval checkpoint_interval keep_last builtin_stories max_new_tokens".split(),
@@ -54,10 +62,13 @@ _AT_LEAST = {1: "vocab_size d_model num_layers num_heads d_ff batch_size context
 
 def _check_config(cfg: TrainConfig):
     "Raise a `ValueError` naming the first setting of `cfg` that has the wrong type or is out of range"
-    _check_types(cfg); _check_text(cfg.sample_prompt, "--sample_prompt"); [_check_text(s, "--special_tokens") for s in cfg.special_tokens]
+    _check_types(cfg)
+    _check_text(cfg.sample_prompt, "--sample_prompt")
+    [_check_text(s, "--special_tokens") for s in cfg.special_tokens]
     for lo, names in _AT_LEAST.items():
         for k in names:
-            if getattr(cfg, k) is not None and not getattr(cfg, k) >= lo: raise ValueError(f"--{k} {getattr(cfg, k)!r}: must be >= {lo}")
+            if getattr(cfg, k) is not None and not getattr(cfg, k) >= lo:
+                raise ValueError(f"--{k} {getattr(cfg, k)!r}: must be >= {lo}")
     for k, ok, what in (("beta1", 0 <= cfg.beta1 < 1, "in [0, 1)"), ("beta2", 0 <= cfg.beta2 < 1, "in [0, 1)"),
                         ("top_p", cfg.top_p is None or 0 < cfg.top_p <= 1, "in (0, 1] (1.0: off)"),
                         ("temperature", math.isfinite(cfg.temperature), "finite"), ("rope_theta", cfg.rope_theta > 0, "> 0"),
@@ -70,7 +81,8 @@ def _check_config(cfg: TrainConfig):
                           ("schedule", ("cosine", "wsd", "linear")), *((k, _CHOICES[k]) for k in ("ffn", "norm", "pos")))),
                         ("logit_softcap", cfg.logit_softcap is None or 0 <= cfg.logit_softcap < math.inf, "> 0 (0: off)"),
                         *((k, getattr(cfg, k) is None or 0 <= getattr(cfg, k) <= 1, "in [0, 1]") for k in ("warmup_frac", "decay_frac"))):
-        if not ok: raise ValueError(f"--{k} {getattr(cfg, k)!r}: must be {what}")
+        if not ok:
+            raise ValueError(f"--{k} {getattr(cfg, k)!r}: must be {what}")
     w = cfg.warmup_iters if cfg.warmup_frac is None else round(cfg.warmup_frac * cfg.num_iters)
     if cfg.schedule == "wsd" and w + round(cfg.decay_frac * cfg.num_iters) > cfg.num_iters:
         raise ValueError(f"--decay_frac {cfg.decay_frac!r}: the warm-up ({w} steps) and the decay must fit in --num_iters {cfg.num_iters}")

@@ -35,21 +35,29 @@ def _check_out(out_dir) -> Path:
     p = Path(out_dir)
     try:
         p.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=p): pass
-    except OSError as e: raise ValueError(f"--out_dir {str(out_dir)!r} is not a writable directory: {e.strerror or e}") from None
+        with tempfile.TemporaryFile(dir=p):
+            pass
+    except OSError as e:
+        raise ValueError(f"--out_dir {str(out_dir)!r} is not a writable directory: {e.strerror or e}") from None
     return p
 
 def _open_dataset(path, flag: str, context_length: int, vocab_size: int) -> np.ndarray:
     "Memory-map the token array at `path` (the value of `--flag`), checking it can train a model"
-    if path is None: raise ValueError(f"--{flag} is missing")
+    if path is None:
+        raise ValueError(f"--{flag} is missing")
     p = Path(path)
-    if not p.is_file(): raise FileNotFoundError(f"--{flag} {str(path)!r}: no such file")
-    if p.stat().st_size == 0: raise ValueError(f"--{flag} {str(path)!r} is empty")
-    try: data = np.load(p, mmap_mode="r")
-    except Exception as e: raise ValueError(f"--{flag} {str(path)!r} is not a .npy array of token ids ({e})") from None
+    if not p.is_file():
+        raise FileNotFoundError(f"--{flag} {str(path)!r}: no such file")
+    if p.stat().st_size == 0:
+        raise ValueError(f"--{flag} {str(path)!r} is empty")
+    try:
+        data = np.load(p, mmap_mode="r")
+    except Exception as e:
+        raise ValueError(f"--{flag} {str(path)!r} is not a .npy array of token ids ({e})") from None
     if data.ndim != 1 or data.dtype.kind not in "iu":
         raise ValueError(f"--{flag} {str(path)!r}: expected a 1-D array of integer token ids, got {data.dtype} {data.shape}")
-    if len(data) == 0: raise ValueError(f"--{flag} {str(path)!r} is empty: it holds no tokens")
+    if len(data) == 0:
+        raise ValueError(f"--{flag} {str(path)!r} is empty: it holds no tokens")
     if len(data) <= context_length:
         raise ValueError(f"--{flag} {str(path)!r} holds {len(data)} tokens: it needs more than --context_length {context_length}")
     lo, hi = int(data.min()), int(data.max())
@@ -61,12 +69,15 @@ def _open_dataset(path, flag: str, context_length: int, vocab_size: int) -> np.n
 def _vocab_and_tokenizer(cfg: TrainConfig) -> tuple:  # (vocab_size, Tokenizer or None)
     "The vocabulary size from the tokenizer files (checked against `cfg.vocab_size`), or `cfg.vocab_size` alone"
     if cfg.vocab_path is None and cfg.merges_path is None:
-        if cfg.vocab_size is None: raise ValueError("give the dataset's tokenizer (--vocab_path and --merges_path) or --vocab_size")
+        if cfg.vocab_size is None:
+            raise ValueError("give the dataset's tokenizer (--vocab_path and --merges_path) or --vocab_size")
         return cfg.vocab_size, None
     for flag in ("vocab_path", "merges_path"):
         v = getattr(cfg, flag)
-        if v is None: raise ValueError(f"--{flag} is missing: give both --vocab_path and --merges_path")
-        if not Path(v).is_file(): raise FileNotFoundError(f"--{flag} {v!r}: no such file")
+        if v is None:
+            raise ValueError(f"--{flag} is missing: give both --vocab_path and --merges_path")
+        if not Path(v).is_file():
+            raise FileNotFoundError(f"--{flag} {v!r}: no such file")
     tok = Tokenizer.from_files(cfg.vocab_path, cfg.merges_path, list(cfg.special_tokens))
     if cfg.vocab_size is not None and cfg.vocab_size != tok.vocab_size:
         raise ValueError(f"--vocab_size {cfg.vocab_size} does not match the tokenizer files, which hold {tok.vocab_size} tokens ({cfg.vocab_path})")
@@ -77,20 +88,27 @@ def _setup_dist(cfg: TrainConfig) -> tuple:  # (rank, world, device, whether we 
     "This process's rank, the number of processes and its device; starts `torch.distributed` under torchrun"
     world, rank, local = (int(os.environ.get(k, d)) for k, d in (("WORLD_SIZE", 1), ("RANK", 0), ("LOCAL_RANK", 0)))
     device, started = pick_device(cfg.device, local), False
-    if cfg.batch_size % world: raise ValueError(f"--batch_size {cfg.batch_size} must be a multiple of the {world} processes")
+    if cfg.batch_size % world:
+        raise ValueError(f"--batch_size {cfg.batch_size} must be a multiple of the {world} processes")
     if world > 1 and not dist.is_initialized():
-        if device.type == "cuda": torch.cuda.set_device(device)
-        dist.init_process_group("nccl" if device.type == "cuda" else "gloo"); started = True
-    if device.type == "cuda": torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = cfg.tf32
-    if cfg.threads: torch.set_num_threads(cfg.threads)
+        if device.type == "cuda":
+            torch.cuda.set_device(device)
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+        started = True
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = cfg.tf32
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
     return rank, world, device, started
 
 _PEAK_TFLOPS = {"H100 PCIe": (756.0, 378.0), "H100": (989.0, 494.7), "H200": (989.0, 494.7), "A100": (312.0, 156.0)}  # dense (bf16, tf32)
 
 def _peak_flops(device: torch.device, cfg: TrainConfig) -> float | None:
     "The accelerator's dense peak FLOP/s for this run's precision, if known"
-    if cfg.peak_tflops: return cfg.peak_tflops * 1e12
-    if device.type != "cuda" or (cfg.precision == "fp32" and not cfg.tf32): return None
+    if cfg.peak_tflops:
+        return cfg.peak_tflops * 1e12
+    if device.type != "cuda" or (cfg.precision == "fp32" and not cfg.tf32):
+        return None
     name = torch.cuda.get_device_name(device)
     peak = next((p for k, p in _PEAK_TFLOPS.items() if k in name), None)
     return None if peak is None else peak[0 if cfg.precision == "bf16" else 1] * 1e12
@@ -101,27 +119,37 @@ class _StopSignal:
     def __enter__(self):
         self.requested, self.prev = 0, {}
         if threading.current_thread() is threading.main_thread():
-            for s in (signal.SIGINT, signal.SIGTERM): self.prev[s] = signal.signal(s, self._handle)
+            for s in (signal.SIGINT, signal.SIGTERM):
+                self.prev[s] = signal.signal(s, self._handle)
         return self
     def _handle(self, signum, frame):
-        if self.requested and signum == signal.SIGINT: raise KeyboardInterrupt
+        if self.requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
         self.requested = signum
     def __exit__(self, *exc):
-        for s, h in self.prev.items(): signal.signal(s, h)
+        for s, h in self.prev.items():
+            signal.signal(s, h)
 
 class StopOnSignal(Callback):
     "End `fit` before the next step after SIGINT or SIGTERM (all processes together under torchrun); sets `f.stop_signal`"
     order = -30
-    def __init__(self, every: int = 1): self.every = every  # steps between the processes' agreements under torchrun
-    def before_fit(self, f): self.stop = _StopSignal().__enter__()
+    def __init__(self, every: int = 1):
+        self.every = every  # steps between the processes' agreements under torchrun
+    def before_fit(self, f):
+        self.stop = _StopSignal().__enter__()
     def before_step(self, f):
-        if s := self.requested(f): f.stop_signal = s; raise CancelFit
+        if s := self.requested(f):
+            f.stop_signal = s
+            raise CancelFit
     def cleanup_fit(self, f):
-        if hasattr(self, "stop"): self.stop.__exit__()
+        if hasattr(self, "stop"):
+            self.stop.__exit__()
     def requested(self, f) -> int:
         "The number of the signal that asked to stop (0: none), agreed across processes"
-        if f.world == 1: return self.stop.requested
-        if f.step % self.every: return 0
+        if f.world == 1:
+            return self.stop.requested
+        if f.step % self.every:
+            return 0
         flag = torch.tensor([float(self.stop.requested)], device=f.device)
         dist.all_reduce(flag, op=dist.ReduceOp.MAX)
         return int(flag.item())
@@ -130,45 +158,65 @@ class StopOnSignal(Callback):
 class PlotMetrics(Callback):
     "Redraw `metrics.png` in `out_dir` from `metrics` at each validation and at the end"
     order = 30
-    def __init__(self, out_dir, metrics: MetricsLog): self.out, self.metrics = out_dir, metrics
-    def after_validate(self, f): save_metrics_plot(self.out, self.metrics.records)
-    def after_fit(self, f): save_metrics_plot(self.out, self.metrics.records)
+    def __init__(self, out_dir, metrics: MetricsLog):
+        self.out, self.metrics = out_dir, metrics
+    def after_validate(self, f):
+        save_metrics_plot(self.out, self.metrics.records)
+    def after_fit(self, f):
+        save_metrics_plot(self.out, self.metrics.records)
 
 class ProgressBar(Callback):
     "A progress bar of the steps, showing the last record's loss and learning rate"
     order = 5
-    def __init__(self, enabled: bool = True): self.enabled = enabled
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
     def before_fit(self, f):
         self.bar = tqdm(total=f.cfg.num_iters, initial=f.step, disable=not self.enabled, desc="training", dynamic_ncols=True)
     def after_step(self, f):
         self.bar.update()
-        if f.record and f.record["step"] == f.step: self.bar.set_postfix(loss=f"{f.record['loss']:.3f}", lr=f"{f.lr:.2e}", refresh=False)
+        if f.record and f.record["step"] == f.step:
+            self.bar.set_postfix(loss=f"{f.record['loss']:.3f}", lr=f"{f.lr:.2e}", refresh=False)
     def cleanup_fit(self, f):
-        if hasattr(self, "bar"): self.bar.close()
+        if hasattr(self, "bar"):
+            self.bar.close()
 
 # %% ../nbs/06a_run.ipynb #e3dac017
 @dataclass
 class _Run:
     "Everything a job holds before its loop starts"
-    cfg: TrainConfig; rank: int; world: int; device: torch.device; out: Path
-    raw: torch.nn.Module; model: torch.nn.Module  # the bare model, and the one that trains (compiled, DDP)
-    optimizer: torch.optim.Optimizer; train_data: np.ndarray; val_data: np.ndarray | None
-    tokenizer: object; metrics: MetricsLog | None; log: Callable
-    start: int = 0; best: float = math.inf  # a resumed run's step and best validation loss
+    cfg: TrainConfig
+    rank: int
+    world: int
+    device: torch.device
+    out: Path
+    raw: torch.nn.Module
+    model: torch.nn.Module  # the bare model, and the one that trains (compiled, DDP)
+    optimizer: torch.optim.Optimizer
+    train_data: np.ndarray
+    val_data: np.ndarray | None
+    tokenizer: object
+    metrics: MetricsLog | None
+    log: Callable
+    start: int = 0
+    best: float = math.inf  # a resumed run's step and best validation loss
     timeline: list = ()  # the checkpoints in `out` that this run continues
 
 # %% ../nbs/06a_run.ipynb #21d8a01f
 def _resume_path(cfg: TrainConfig, out: Path) -> Path | None:
     "The checkpoint to resume from: `--resume_from_checkpoint` itself, or with `auto` the newest of the latest timeline in `out`"
     r = cfg.resume_from_checkpoint
-    if r is None: return None
-    if r == "auto": return latest_checkpoint(out)
-    if not Path(r).is_file(): raise FileNotFoundError(f"--resume_from_checkpoint {r!r}: no such file")
+    if r is None:
+        return None
+    if r == "auto":
+        return latest_checkpoint(out)
+    if not Path(r).is_file():
+        raise FileNotFoundError(f"--resume_from_checkpoint {r!r}: no such file")
     return Path(r)
 
 def _read_resume(path: Path | None) -> dict | None:
     "The checkpoint at `path`, checked to be one that `train` wrote"
-    if path is None: return None
+    if path is None:
+        return None
     ck = read_checkpoint(path, "--resume_from_checkpoint")
     if missing := [k for k in ("model", "model_config", "optimizer", "iteration") if k not in ck]:
         raise ValueError(f"--resume_from_checkpoint {str(path)!r} is not a checkpoint of llm_scratch_train (it has no {missing[0]!r})")
@@ -176,14 +224,18 @@ def _read_resume(path: Path | None) -> dict | None:
 
 def _resume(ck: dict | None, path, raw, optimizer, log: Callable) -> tuple[int, float]:  # (step, best validation loss)
     "Load the checkpoint `ck` read from `path` (if any) into `raw` and `optimizer`, and restore the random states"
-    if ck is None: return 0, math.inf
+    if ck is None:
+        return 0, math.inf
     theirs = {**asdict(ModelConfig()), **ck["model_config"]} if isinstance(ck["model_config"], dict) else {}  # older: no switches
     if diff := [f"{k} {theirs.get(k)!r} (this run: {v!r})" for k, v in asdict(raw.config).items() if theirs.get(k) != v]:
         raise ValueError(f"--resume_from_checkpoint {str(path)!r} holds another model: {', '.join(diff)}")
     was, ours = ("muon" if any("use_muon" in g for g in (o or {}).get("param_groups", ())) else "adamw" for o in (ck["optimizer"], optimizer.state_dict()))
-    if was != ours: raise ValueError(f"--resume_from_checkpoint {str(path)!r} was trained with --optimizer {was} (this run: --optimizer {ours}): resume with the same")
-    raw.load_state_dict(ck["model"]); optimizer.load_state_dict(ck["optimizer"])
-    if "rng" in ck: _set_rng_state(ck["rng"])
+    if was != ours:
+        raise ValueError(f"--resume_from_checkpoint {str(path)!r} was trained with --optimizer {was} (this run: --optimizer {ours}): resume with the same")
+    raw.load_state_dict(ck["model"])
+    optimizer.load_state_dict(ck["optimizer"])
+    if "rng" in ck:
+        _set_rng_state(ck["rng"])
     log(f"resuming from {path} at step {ck['iteration']}")
     return ck["iteration"], ck.get("best_val_loss", math.inf)
 
@@ -192,21 +244,25 @@ _RUN_FILES = ("ckpt_*.pt", "best.pt", "latest.json", "metrics.jsonl")
 
 def _start_dir(cfg: TrainConfig, out: Path, resume: Path | None, log: Callable):
     "Remove what a killed save left in `out`; refuse a new run over the run there unless `--overwrite`, which deletes it"
-    if n := _clean_tmp(out): log(f"removed {n} temporary files that an interrupted save left in {out}")
+    if n := _clean_tmp(out):
+        log(f"removed {n} temporary files that an interrupted save left in {out}")
     found = [] if resume is not None else sorted(p for pat in _RUN_FILES for p in out.glob(pat) if p.stat().st_size)
     if found and not cfg.overwrite:
         raise FileExistsError(f"--out_dir {str(out)!r} already holds a run ({', '.join(p.name for p in found[:3])}"
                               f"{', ...' if len(found) > 3 else ''}): continue it with --resume_from_checkpoint auto, "
                               "or start afresh with --overwrite (deletes its checkpoints and metrics)")
-    for p in found: p.unlink()
+    for p in found:
+        p.unlink()
 
 def _data(cfg: TrainConfig, out: Path, rank: int, world: int, log: Callable) -> TrainConfig:
     "`cfg` with the dataset and tokenizer paths filled in: the built-in corpus when none is given"
-    if cfg.train_dataset_path is not None: return cfg
+    if cfg.train_dataset_path is not None:
+        return cfg
     if rank == 0:
         log(f"no --train_dataset_path: using the built-in stories ({cfg.builtin_stories} stories, BPE of {cfg.vocab_size or 1000} tokens) in {out / 'data'}")
         prepare_builtin_data(out / "data", cfg.builtin_stories, cfg.vocab_size or 1000, cfg.special_tokens)
-    if world > 1: dist.barrier()
+    if world > 1:
+        dist.barrier()
     paths = prepare_builtin_data(out / "data", cfg.builtin_stories, cfg.vocab_size or 1000, cfg.special_tokens)
     return replace(cfg, **paths, vocab_size=None)
 
@@ -214,19 +270,24 @@ def _data(cfg: TrainConfig, out: Path, rank: int, world: int, log: Callable) -> 
 def _open_metrics(cfg: TrainConfig, out: Path, start: int) -> MetricsLog:
     "Write the run's `train_config.json` and open its metrics, dropping records after `start` (a resumed run redoes them)"
     kept = [r for r in read_metrics(out) if r["step"] <= start]
-    with atomic_path(out / "metrics.jsonl") as tmp: tmp.write_text("".join(json.dumps(r) + "\n" for r in kept))
-    with atomic_path(out / "train_config.json") as tmp: tmp.write_text(json.dumps(asdict(cfg), indent=1))
+    with atomic_path(out / "metrics.jsonl") as tmp:
+        tmp.write_text("".join(json.dumps(r) + "\n" for r in kept))
+    with atomic_path(out / "train_config.json") as tmp:
+        tmp.write_text(json.dumps(asdict(cfg), indent=1))
     return MetricsLog(out / "metrics.jsonl", cfg.tensorboard)
 
 def _keep_tokenizer(cfg: TrainConfig, out: Path, resumed: bool) -> dict:  # the checkpoints' 'tokenizer' entry
     "Copy the tokenizer files into `out` (unless they are in it): the entry's paths are relative to it, so the run can move"
     entry = dict(special_tokens=list(cfg.special_tokens))
     for key, name in (("vocab_path", "vocab.json"), ("merges_path", "merges.txt")):
-        if getattr(cfg, key) is None: entry[key] = None; continue
+        if getattr(cfg, key) is None:
+            entry[key] = None
+            continue
         src, here = Path(getattr(cfg, key)).resolve(), out.resolve()
         rel = src.relative_to(here) if src.is_relative_to(here) else Path("tokenizer") / name
         if (here / rel) != src and (old := (here / rel).read_bytes() if (here / rel).is_file() else None) != src.read_bytes():
-            if old is not None and resumed: raise ValueError(f"--{key} {getattr(cfg, key)!r} differs from the {out / rel} this run was trained with")
+            if old is not None and resumed:
+                raise ValueError(f"--{key} {getattr(cfg, key)!r} differs from the {out / rel} this run was trained with")
             atomic_write(here / rel, src.read_bytes())
         entry[key], entry[key + "_abs"] = str(rel), str(here / rel)
     return entry
@@ -234,11 +295,14 @@ def _keep_tokenizer(cfg: TrainConfig, out: Path, resumed: bool) -> dict:  # the 
 # %% ../nbs/06a_run.ipynb #82cc3cef
 def _prepare(cfg: TrainConfig, rank: int, world: int, device: torch.device, log: Callable) -> _Run:
     "Build the run for `cfg`: data, tokenizer, model, optimizer, resumed state, wrappers and metrics"
-    path = _resume_path(cfg, Path(cfg.out_dir)); ck = _read_resume(path)
+    path = _resume_path(cfg, Path(cfg.out_dir))
+    ck = _read_resume(path)
     out = _check_out(cfg.out_dir) if rank == 0 else Path(cfg.out_dir)
-    if rank == 0: _start_dir(cfg, out, path, log)
+    if rank == 0:
+        _start_dir(cfg, out, path, log)
     cfg = _data(cfg, out, rank, world, log)
-    vocab_size, tok = _vocab_and_tokenizer(cfg); cfg = replace(cfg, vocab_size=vocab_size)
+    vocab_size, tok = _vocab_and_tokenizer(cfg)
+    cfg = replace(cfg, vocab_size=vocab_size)
     train_data = _open_dataset(cfg.train_dataset_path, "train_dataset_path", cfg.context_length, vocab_size)
     val_data = None if cfg.val_dataset_path is None else _open_dataset(cfg.val_dataset_path, "val_dataset_path", cfg.context_length, vocab_size)
     torch.manual_seed(cfg.seed)
@@ -247,9 +311,11 @@ def _prepare(cfg: TrainConfig, rank: int, world: int, device: torch.device, log:
     kw = dict(lr=cfg.max_lr, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps, weight_decay=cfg.weight_decay)
     opt = (MuonWithAdamW(muon_param_groups(raw, cfg.weight_decay), momentum=cfg.muon_momentum, muon_lr_ratio=cfg.muon_lr_ratio, **kw)
            if cfg.optimizer == "muon" else AdamW(param_groups(raw, cfg.weight_decay), **kw))
-    start, best = _resume(ck, path, raw, opt, log); del ck
+    start, best = _resume(ck, path, raw, opt, log)
+    del ck
     model = torch.compile(raw) if cfg.compile else raw
-    if world > 1: model = DDP(model, device_ids=[device.index] if device.type == "cuda" else None)
+    if world > 1:
+        model = DDP(model, device_ids=[device.index] if device.type == "cuda" else None)
     metrics = _open_metrics(cfg, out, start) if rank == 0 else None
     return _Run(cfg, rank, world, device, out, raw, model, opt, train_data, val_data, tok, metrics, log, start, best,
                 resume_timeline(out, path) if path else [])
@@ -260,7 +326,8 @@ def _callbacks(run: _Run) -> list[Callback]:
     cfg = run.cfg
     cbs = [LogMetrics(run.metrics, cfg.log_interval, _peak_flops(run.device, cfg), run.log),
            CheckFinite(cfg.log_interval, cfg.checkpoint_interval, out_dir=run.out), StopOnSignal(cfg.log_interval)]
-    if run.rank != 0: return cbs
+    if run.rank != 0:
+        return cbs
     extra = dict(train_config=asdict(cfg), tokenizer=_keep_tokenizer(cfg, run.out, run.start > 0))
     cbs += [SaveCheckpoints(run.out, cfg.checkpoint_interval, cfg.keep_last, extra, run.log, run.timeline),
             SaveBest(run.out, run.best, extra), PlotMetrics(run.out, run.metrics), ProgressBar(cfg.progress)]
@@ -288,13 +355,16 @@ def train(cfg: TrainConfig,
                     unigram_entropy=unigram_entropy(run.train_data, run.cfg.vocab_size), out=run.out, config=run.cfg,
                     metrics=run.metrics.records if run.metrics else None, model=run.raw, tokenizer=run.tokenizer)
     except OSError as e:  # a full disk: say so, and where the work is
-        if e.errno != errno.ENOSPC or run is None: raise
+        if e.errno != errno.ENOSPC or run is None:
+            raise
         raise OSError(f"no space left on the device of --out_dir {str(run.out)!r}{f' (writing {e.filename})' if e.filename else ''}: the "
                       f"checkpoints saved before are intact (latest: {latest_checkpoint(run.out)}); free some space and resume with "
                       "--resume_from_checkpoint auto") from None
     finally:
-        if run is not None and run.metrics is not None: run.metrics.close()
-        if started: dist.destroy_process_group()
+        if run is not None and run.metrics is not None:
+            run.metrics.close()
+        if started:
+            dist.destroy_process_group()
 
 # %% ../nbs/06a_run.ipynb #d4c5ea9c
 def _help(name: str, doc: str) -> str:
@@ -321,26 +391,35 @@ def train_parser() -> argparse.ArgumentParser:
 def _read_config(path) -> dict:
     "The settings in the `train_config.json` at `path` (an old file's `out` is read as `out_dir`)"
     p = Path(path)
-    if not p.is_file(): raise FileNotFoundError(f"--config {str(path)!r}: no such file")
-    try: d = json.loads(p.read_text())
-    except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"--config {str(path)!r} is not a JSON file ({e})") from None
-    if not isinstance(d, dict): raise ValueError(f"--config {str(path)!r} holds a {type(d).__name__}, not the settings of a run")
-    if "out" in d: d.setdefault("out_dir", d.pop("out"))
+    if not p.is_file():
+        raise FileNotFoundError(f"--config {str(path)!r}: no such file")
+    try:
+        d = json.loads(p.read_text())
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValueError(f"--config {str(path)!r} is not a JSON file ({e})") from None
+    if not isinstance(d, dict):
+        raise ValueError(f"--config {str(path)!r} holds a {type(d).__name__}, not the settings of a run")
+    if "out" in d:
+        d.setdefault("out_dir", d.pop("out"))
     bad = sorted(set(d) - {f.name for f in fields(TrainConfig)})
-    if bad: raise ValueError(f"--config {str(path)!r}: unknown settings {bad} (TrainConfig has no such fields)")
-    if isinstance(d.get("special_tokens"), list): d["special_tokens"] = tuple(d["special_tokens"])
+    if bad:
+        raise ValueError(f"--config {str(path)!r}: unknown settings {bad} (TrainConfig has no such fields)")
+    if isinstance(d.get("special_tokens"), list):
+        d["special_tokens"] = tuple(d["special_tokens"])
     return d
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:  # from `train_parser().parse_args(...)`
     "The `TrainConfig` of parsed flags: the preset, then the `--config` file, then the flags given"
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
-    if "special_tokens" in given: given["special_tokens"] = tuple(given["special_tokens"])
+    if "special_tokens" in given:
+        given["special_tokens"] = tuple(given["special_tokens"])
     return make_config(args.preset, **{**(_read_config(args.config) if args.config else {}), **given})
 
 # %% ../nbs/06a_run.ipynb #d66b06e5
 def _samples(result: dict, prompts=("Once upon a time", "Lily and Max", "One day, Tom")) -> list[str]:
     "A few samples from the trained model of a `train` result (none without a tokenizer)"
-    if result["tokenizer"] is None: return []
+    if result["tokenizer"] is None:
+        return []
     from llm_scratch.sampling import generate  # 07 builds on the training notebooks: imported when used
     c = result["config"]
     return [p + generate(result["model"], result["tokenizer"], p, max_new_tokens=c.max_new_tokens, temperature=c.temperature,
@@ -351,10 +430,13 @@ def train_cli(argv: list[str] | None = None):  # the flags (default: the command
     with cli_errors("llm_scratch_train"):
         result = train(config_from_args(train_parser().parse_args(argv)), log=tqdm.write)
         code = 128 + result["signal"] if result["signal"] else 0  # stopped by a signal: exit as if killed by it (after saving)
-        if int(os.environ.get("RANK", 0)): raise SystemExit(code)
+        if int(os.environ.get("RANK", 0)):
+            raise SystemExit(code)
         print(f"{result['status']} at step {result['iteration']}; run directory {result['out']} (metrics.jsonl, metrics.png, checkpoints)")
         if result["val_loss"] is not None:
             print(f"validation loss {result['val_loss']:.4f} nats/token; unigram entropy of the training tokens {result['unigram_entropy']:.4f} nats/token")
         if result["status"] == "done":
-            for s in _samples(result): print(f"--- sample\n{s}")
-        if code: raise SystemExit(code)
+            for s in _samples(result):
+                print(f"--- sample\n{s}")
+        if code:
+            raise SystemExit(code)

@@ -60,10 +60,13 @@ def filter_logits(logits: Tensor, # (..., V) next-token scores
                  ) -> Tensor: # (..., V) scaled logits, -inf outside the kept set
     "Temperature, then top-k, then top-p, as a logits transform"
     _check_sampling(temperature, top_k, top_p)
-    if temperature == 0: return logits.masked_fill(~top_k_mask(logits, 1), -math.inf)
+    if temperature == 0:
+        return logits.masked_fill(~top_k_mask(logits, 1), -math.inf)
     logits = logits / temperature
-    if top_k: logits = logits.masked_fill(~top_k_mask(logits, top_k), -math.inf)
-    if top_p is not None and top_p < 1: logits = logits.masked_fill(~top_p_mask(logits, top_p), -math.inf)
+    if top_k:
+        logits = logits.masked_fill(~top_k_mask(logits, top_k), -math.inf)
+    if top_p is not None and top_p < 1:
+        logits = logits.masked_fill(~top_p_mask(logits, top_p), -math.inf)
     return logits
 
 # %% ../nbs/07_sampling.ipynb #8f4c5d9d
@@ -74,9 +77,12 @@ def sample_next(logits: Tensor, # (B, V) next-token scores
                 generator: torch.Generator|list|None=None, # one generator, or one per row
                ) -> Tensor: # (B,) sampled ids
     "Draw one token per row of `logits` after `filter_logits`"
-    if temperature == 0: _check_sampling(temperature, top_k, top_p); return logits.argmax(-1)
+    if temperature == 0:
+        _check_sampling(temperature, top_k, top_p)
+        return logits.argmax(-1)
     probs = torch.softmax(filter_logits(logits, temperature, top_k, top_p).float(), dim=-1)  # (B, V)
-    if not isinstance(generator, (list, tuple)): return torch.multinomial(probs, 1, generator=generator)[:, 0]
+    if not isinstance(generator, (list, tuple)):
+        return torch.multinomial(probs, 1, generator=generator)[:, 0]
     return torch.cat([torch.multinomial(p, 1, generator=g) for p, g in zip(probs, generator)])
 
 # %% ../nbs/07_sampling.ipynb #623fe35a
@@ -103,9 +109,12 @@ def decode_loop(model, # a `TransformerLM`: `.config.context_length`, `.make_kv_
     cache = model.make_kv_cache(ids.shape[0], device=ids.device) if use_cache else None
     new = ids                                                    # positions the model has not seen yet
     for _ in range(max_new_tokens):
-        if cache is None: logits = model(ids[:, -C:])[:, -1]     # (B, T, V) -> (B, V)
+        if cache is None:
+            logits = model(ids[:, -C:])[:, -1]     # (B, T, V) -> (B, V)
         else:
-            if cache.length + new.shape[1] > C: cache.reset(); new = ids[:, -C:]   # the window slid
+            if cache.length + new.shape[1] > C:
+                cache.reset()
+                new = ids[:, -C:]   # the window slid
             logits = model(new, kv_cache=cache)[:, -1]           # (B, T_new, V) -> (B, V)
         nxt = pick(logits)                                       # (B,)
         yield nxt, logits
@@ -118,19 +127,22 @@ def _check_generation(max_new_tokens, temperature, top_k, top_p):
     _check_sampling(temperature, top_k, top_p)
 
 def _check_vocab(model, tokenizer):
-    if model.config.vocab_size != tokenizer.vocab_size: raise ValueError(
-        f"the model's vocab_size={model.config.vocab_size} does not match the tokenizer's vocab_size={tokenizer.vocab_size}"
-        " (wrong tokenizer files for this checkpoint?)")
+    if model.config.vocab_size != tokenizer.vocab_size:
+        raise ValueError(
+f"the model's vocab_size={model.config.vocab_size} does not match the tokenizer's vocab_size={tokenizer.vocab_size}"
+" (wrong tokenizer files for this checkpoint?)")
 
 def _generators(seed, n, device) -> list: # one generator per row: row i seeded `seed + i` (random when `seed` is None)
     gens = [torch.Generator(device) for _ in range(n)]
-    for i, g in enumerate(gens): g.manual_seed(seed + i) if seed is not None else g.seed()
+    for i, g in enumerate(gens):
+        g.manual_seed(seed + i) if seed is not None else g.seed()
     return gens
 
 # %% ../nbs/07_sampling.ipynb #a14bbf4c
 def _as_prompts(prompt, tokenizer, model) -> tuple[list[list[int]], bool]: # (id lists, was it a list of prompts?)
     "Encode one prompt or a list of prompts (str or ids) into checked lists of ids"
-    if isinstance(prompt, Tensor): prompt = prompt.tolist()
+    if isinstance(prompt, Tensor):
+        prompt = prompt.tolist()
     single = isinstance(prompt, str) or (isinstance(prompt, (list, tuple)) and all(isinstance(i, numbers.Integral) for i in prompt))
     rows = [prompt] if single else list(prompt) if isinstance(prompt, (list, tuple)) else None
     if not rows or not all(isinstance(r, (str, list, tuple)) for r in rows):
@@ -141,16 +153,20 @@ def _as_prompts(prompt, tokenizer, model) -> tuple[list[list[int]], bool]: # (id
     ids = [[int(t) for t in r] for r in ids]
     V = model.config.vocab_size
     for i, r in enumerate(ids):
-        if not r: raise ValueError(f"prompt {rows[i]!r} is empty: give at least one token (e.g. '<|endoftext|>')")
-        if not all(0 <= t < V for t in r): raise ValueError(f"prompt ids must be ints in [0, {V}), got {r!r}")
+        if not r:
+            raise ValueError(f"prompt {rows[i]!r} is empty: give at least one token (e.g. '<|endoftext|>')")
+        if not all(0 <= t < V for t in r):
+            raise ValueError(f"prompt ids must be ints in [0, {V}), got {r!r}")
     return ids, not single
 
 # %% ../nbs/07_sampling.ipynb #4ddebf4d
 def _fit_context(ids: list[int], C: int) -> list[int]:
-    if len(ids) > C: warnings.warn(f"the prompt has {len(ids)} tokens, more than context_length={C}: keeping the last {C}")
+    if len(ids) > C:
+        warnings.warn(f"the prompt has {len(ids)} tokens, more than context_length={C}: keeping the last {C}")
     return ids[-C:]
 
-def _device(model): return next(model.parameters()).device
+def _device(model):
+    return next(model.parameters()).device
 
 # %% ../nbs/07_sampling.ipynb #47b36d24
 def generate_ids(model, # a `TransformerLM`
@@ -165,7 +181,8 @@ def generate_ids(model, # a `TransformerLM`
                 ) -> list[list[int]]: # the new ids of each prompt
     "Generate token ids for each prompt; prompts of equal length run as one batch"
     _check_generation(max_new_tokens, temperature, top_k, top_p)
-    if not prompts or not all(len(p) for p in prompts): raise ValueError(f"prompts must be non-empty lists of ids, got {prompts!r}")
+    if not prompts or not all(len(p) for p in prompts):
+        raise ValueError(f"prompts must be non-empty lists of ids, got {prompts!r}")
     C, dev = model.config.context_length, _device(model)
     prompts = [_fit_context(list(p), C) for p in prompts]
     out, gens = [[] for _ in prompts], _generators(seed, len(prompts), dev)
@@ -175,9 +192,12 @@ def generate_ids(model, # a `TransformerLM`
         live = set(range(len(rows)))
         for nxt, _ in decode_loop(model, torch.tensor([prompts[i] for i in rows], device=dev), pick, max_new_tokens, use_cache):
             for j, t in enumerate(nxt.tolist()):
-                if j in live and t == eos_id: live.discard(j)
-                elif j in live: out[rows[j]].append(t)
-            if not live: break
+                if j in live and t == eos_id:
+                    live.discard(j)
+                elif j in live:
+                    out[rows[j]].append(t)
+            if not live:
+                break
     return out
 
 # %% ../nbs/07_sampling.ipynb #76226d3f
@@ -194,17 +214,22 @@ def generate_stream(model, # a `TransformerLM`
                    ) -> Iterator[str]: # text pieces, each ending on a whole character
     "Yield the continuation of `prompt` piece by piece as it is generated"
     (ids,), batched = _as_prompts(prompt, tokenizer, model)
-    if batched: raise ValueError("generate_stream takes one prompt; use `generate` for a list of prompts")
-    _check_generation(max_new_tokens, temperature, top_k, top_p); _check_vocab(model, tokenizer)
+    if batched:
+        raise ValueError("generate_stream takes one prompt; use `generate` for a list of prompts")
+    _check_generation(max_new_tokens, temperature, top_k, top_p)
+    _check_vocab(model, tokenizer)
     eos = tokenizer.special_tokens.get('<|endoftext|>') if stop_at_eos else None
     x = torch.tensor([_fit_context(ids, model.config.context_length)], device=_device(model))   # (1, P)
     gens = _generators(seed, 1, _device(model))
     def _pieces():
         text = TextStream(tokenizer)
         for nxt, _ in decode_loop(model, x, lambda z: sample_next(z, temperature, top_k, top_p, gens), max_new_tokens, use_cache):
-            if nxt.item() == eos: break
-            if s := text.push([nxt.item()]): yield s
-        if s := text.flush(): yield s
+            if nxt.item() == eos:
+                break
+            if s := text.push([nxt.item()]):
+                yield s
+        if s := text.flush():
+            yield s
     return _pieces()
 
 # %% ../nbs/07_sampling.ipynb #107abe70
@@ -222,7 +247,8 @@ def generate(model, # a `TransformerLM`
     "Continue `prompt` (or each of a list of prompts) with sampled text"
     prompts, batched = _as_prompts(prompt, tokenizer, model)
     args = (max_new_tokens, temperature, top_k, top_p, seed, use_cache)
-    if not batched: return ''.join(generate_stream(model, tokenizer, prompts[0], *args, stop_at_eos))
+    if not batched:
+        return ''.join(generate_stream(model, tokenizer, prompts[0], *args, stop_at_eos))
     _check_vocab(model, tokenizer)
     eos = tokenizer.special_tokens.get('<|endoftext|>') if stop_at_eos else None
     return [tokenizer.decode(n) for n in generate_ids(model, prompts, *args, eos_id=eos)]
@@ -237,14 +263,17 @@ def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model
     "Rebuild the model of a training `checkpoint` and the tokenizer it was trained with"
     check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
     device = pick_device(str(device)) if device is not None else torch.device('cpu')
-    ckpt = read_checkpoint(checkpoint); entry = ckpt.get('tokenizer') or {}
+    ckpt = read_checkpoint(checkpoint)
+    entry = ckpt.get('tokenizer') or {}
     if missing := [k for k in ('model', 'model_config') if k not in ckpt]:
         raise ValueError(f"checkpoint {str(checkpoint)!r} is not a model checkpoint (it has no {missing[0]!r} entry)")
     vocab_path = vocab_path or saved_file(entry, 'vocab_path', Path(checkpoint).parent)
     merges_path = merges_path or saved_file(entry, 'merges_path', Path(checkpoint).parent)
-    if special_tokens is None: special_tokens = entry.get('special_tokens') or ['<|endoftext|>']
-    if vocab_path is None or merges_path is None: raise ValueError(
-        f"checkpoint {str(checkpoint)!r} has no 'tokenizer' entry: pass vocab_path and merges_path")
+    if special_tokens is None:
+        special_tokens = entry.get('special_tokens') or ['<|endoftext|>']
+    if vocab_path is None or merges_path is None:
+        raise ValueError(
+f"checkpoint {str(checkpoint)!r} has no 'tokenizer' entry: pass vocab_path and merges_path")
     check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
     tokenizer = Tokenizer.from_files(vocab_path, merges_path, special_tokens=list(special_tokens))
     model = load_model(ckpt, device=device)
@@ -256,7 +285,8 @@ def _windows(n: int, C: int, stride: int) -> list[tuple[int, int, int]]: # (star
     out, scored, s = [], 0, 0                                   # targets ids[1 .. scored] are done
     while scored < n - 1:
         L = min(C, n - 1 - s)
-        out.append((s, L, s + L - scored)); scored, s = s + L, s + stride
+        out.append((s, L, s + L - scored))
+        scored, s = s + L, s + stride
     return out
 
 # %% ../nbs/07_sampling.ipynb #f0f330ab
@@ -270,9 +300,12 @@ def perplexity(model, # a `TransformerLM`
     ids = torch.as_tensor(ids, dtype=torch.long, device=_device(model)).flatten()
     C = model.config.context_length
     stride = C if stride is None else stride
-    if len(ids) < 2: raise ValueError(f"need at least 2 tokens to score, got {len(ids)}")
-    if not 1 <= stride <= C: raise ValueError(f"stride must be in [1, context_length={C}], got {stride}")
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if len(ids) < 2:
+        raise ValueError(f"need at least 2 tokens to score, got {len(ids)}")
+    if not 1 <= stride <= C:
+        raise ValueError(f"stride must be in [1, context_length={C}], got {stride}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     wins, nll = _windows(len(ids), C, stride), 0.0
     for L in sorted({L for _, L, _ in wins}):
         group = [(s, new) for s, l, new in wins if l == L]
@@ -311,21 +344,26 @@ class SamplerWidget:
         self.generate_button = W.Button(description='Generate', button_style='primary')
         self.stop_button = W.Button(description='Stop', disabled=True)      # enabled while a run goes
         self.output, self.status = W.Output(), W.Label()
-        self.generate_button.on_click(self.on_generate); self.stop_button.on_click(self.on_stop)
+        self.generate_button.on_click(self.on_generate)
+        self.stop_button.on_click(self.on_stop)
         self.box = W.VBox([self.prompt, W.HBox([self.temperature, self.top_k]), W.HBox([self.top_p, self.max_new_tokens]),
                            self.seed, self.checkpoint, W.HBox([self.generate_button, self.stop_button, self.status]), self.output])
-    def _repr_mimebundle_(self, **kwargs): return self.box._repr_mimebundle_(**kwargs)
+    def _repr_mimebundle_(self, **kwargs):
+        return self.box._repr_mimebundle_(**kwargs)
 
 # %% ../nbs/07_sampling.ipynb #3041f362
 @patch
 def _model_and_tokenizer(self: SamplerWidget):
     key = self.checkpoint.value
-    if not key: return self.model, self.tokenizer
-    if key not in self._loaded: self._loaded = {key: load_model_and_tokenizer(key)}   # keep one loaded checkpoint
+    if not key:
+        return self.model, self.tokenizer
+    if key not in self._loaded:
+        self._loaded = {key: load_model_and_tokenizer(key)}   # keep one loaded checkpoint
     return self._loaded[key]
 
 @patch
-def _show(self: SamplerWidget, text: str): self.output.outputs = ({'output_type': 'stream', 'name': 'stdout', 'text': text},)
+def _show(self: SamplerWidget, text: str):
+    self.output.outputs = ({'output_type': 'stream', 'name': 'stdout', 'text': text},)
 
 @patch
 def _busy(self: SamplerWidget, busy: bool):
@@ -342,19 +380,29 @@ def _run(self: SamplerWidget):
         self.status.value, self.text = 'generating', ''
         for piece in generate_stream(model, tokenizer, self.prompt.value, self.max_new_tokens.value, self.temperature.value,
                                      self.top_k.value or None, self.top_p.value, seed):
-            self.text += piece; self._show(self.prompt.value + self.text)
-            if self._stop.is_set(): self.status.value = 'stopped'; return
+            self.text += piece
+            self._show(self.prompt.value + self.text)
+            if self._stop.is_set():
+                self.status.value = 'stopped'
+                return
         self.status.value = 'done'
-    except Exception as e: self.status.value = f'error: {e}'           # a UI thread has nowhere else to report
-    finally: self._busy(False)
+    except Exception as e:
+        self.status.value = f'error: {e}'           # a UI thread has nowhere else to report
+    finally:
+        self._busy(False)
 
 @patch
 def on_generate(self: SamplerWidget, _=None):
     "Generate button: start streaming a continuation of the prompt into `output`"
-    if self._thread is not None and self._thread.is_alive(): return
-    self._stop.clear(); self._busy(True); self._show(self.prompt.value)
-    if not self.threaded: return self._run()
-    self._thread = threading.Thread(target=self._run, daemon=True); self._thread.start()
+    if self._thread is not None and self._thread.is_alive():
+        return
+    self._stop.clear()
+    self._busy(True)
+    self._show(self.prompt.value)
+    if not self.threaded:
+        return self._run()
+    self._thread = threading.Thread(target=self._run, daemon=True)
+    self._thread.start()
 
 @patch
 def on_stop(self: SamplerWidget, _=None):
@@ -380,22 +428,28 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
     "Continue a prompt with a trained checkpoint and print the text as it is generated"
     with cli_errors('llm_scratch_generate'):
         _check_generation(max_new_tokens, temperature, top_k, top_p)
-        if not (prompt or interactive): raise ValueError("--prompt is empty: give some text to continue (or use --interactive)")
-        _check_text(prompt, '--prompt'); [_check_text(s, '--special_tokens') for s in special_tokens or []]
+        if not (prompt or interactive):
+            raise ValueError("--prompt is empty: give some text to continue (or use --interactive)")
+        _check_text(prompt, '--prompt')
+        [_check_text(s, '--special_tokens') for s in special_tokens or []]
         check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
         model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens, pick_device(device))
         args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, use_cache=cache)
         for i, p in enumerate(_stdin_lines() if interactive else [prompt], 1):
-            if interactive and not _check_text(p, f'stdin line {i}').strip(): continue
-            for piece in generate_stream(model, tokenizer, p, **args): print(piece, end='', flush=True)
+            if interactive and not _check_text(p, f'stdin line {i}').strip():
+                continue
+            for piece in generate_stream(model, tokenizer, p, **args):
+                print(piece, end='', flush=True)
             print(flush=True)
 
 # %% ../nbs/07_sampling.ipynb #c4ace6ad
 def _stdin_lines() -> Iterator[str]:
     "The lines of standard input without their newlines; a line that is not UTF-8 is a `ValueError` naming it"
     for i, raw in enumerate(getattr(sys.stdin, 'buffer', sys.stdin), 1):
-        try: yield (raw.decode('utf-8') if isinstance(raw, bytes) else raw).rstrip('\n')
-        except UnicodeDecodeError as e: raise ValueError(f"stdin line {i} is not valid UTF-8 (byte {e.start})") from None
+        try:
+            yield (raw.decode('utf-8') if isinstance(raw, bytes) else raw).rstrip('\n')
+        except UnicodeDecodeError as e:
+            raise ValueError(f"stdin line {i} is not valid UTF-8 (byte {e.start})") from None
 
 # %% ../nbs/07_sampling.ipynb #d61e4373
 @call_parse
@@ -409,8 +463,10 @@ def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'mode
             ):
     "Print the perplexity of a text file under a trained checkpoint"
     with cli_errors('llm_scratch_eval'):
-        if stride is not None and stride < 1: raise ValueError(f"--stride {stride}: must be >= 1")
-        if batch_size < 1: raise ValueError(f"--batch_size {batch_size}: must be >= 1")
+        if stride is not None and stride < 1:
+            raise ValueError(f"--stride {stride}: must be >= 1")
+        if batch_size < 1:
+            raise ValueError(f"--batch_size {batch_size}: must be >= 1")
         check_files({'text_file': text_file, '--vocab_path': vocab_path, '--merges_path': merges_path})
         model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, device=pick_device(device))
         ids = tokenizer.encode(read_text_chunk(text_file, 0, Path(text_file).stat().st_size, name='text_file'))

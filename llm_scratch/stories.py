@@ -136,7 +136,8 @@ PLOTS = [_lost, _share, _brave, _make, _rain, _help]
 # %% ../nbs/01b_stories.ipynb #b2abd4e1
 def make_story(r: random.Random) -> str:
     "One story: an intro, a random plot with two characters, and an ending"
-    a = _who(r); b = _who(r, taken={a['name']})
+    a = _who(r)
+    b = _who(r, taken={a['name']})
     return " ".join([_intro(r, a), *r.choice(PLOTS)(r, a, b), r.choice(ENDINGS)])
 
 # %% ../nbs/01b_stories.ipynb #2a432610
@@ -159,16 +160,19 @@ def prepare_builtin_data(data_dir,  # where the corpus, tokenizer and token arra
                          progress: bool = False,  # show progress bars
                         ) -> dict:  # train/val_dataset_path, vocab_path, merges_path
     "Generate the built-in stories, train a BPE on them and encode both splits (reusing files that match)"
-    d = Path(data_dir); d.mkdir(parents=True, exist_ok=True)
+    d = Path(data_dir)
+    d.mkdir(parents=True, exist_ok=True)
     paths = dict(train_dataset_path=d / "train.npy", val_dataset_path=d / "val.npy", vocab_path=d / "vocab.json", merges_path=d / "merges.txt")
     stamp = dict(n_stories=n_stories, vocab_size=vocab_size, special_tokens=list(special_tokens), version=1)
     if (d / "builtin.json").exists() and json.loads((d / "builtin.json").read_text()) == stamp and all(p.exists() for p in paths.values()):
         return {k: str(v) for k, v in paths.items()}
     (d / "builtin.json").unlink(missing_ok=True)  # a run killed below must not leave an old stamp beside new files
-    write_stories(d / "train.txt", n_stories, seed=0); write_stories(d / "val.txt", max(n_stories // 10, 20), seed=1)
+    write_stories(d / "train.txt", n_stories, seed=0)
+    write_stories(d / "val.txt", max(n_stories // 10, 20), seed=1)
     vocab, merges = train_bpe(d / "train.txt", vocab_size, list(special_tokens), progress=progress)
     save_vocab_merges(vocab, merges, paths["vocab_path"], paths["merges_path"])
     tok = Tokenizer.from_files(paths["vocab_path"], paths["merges_path"], list(special_tokens))
-    for split in ("train", "val"): encode_file(d / f"{split}.txt", paths[f"{split}_dataset_path"], tok, progress=progress)
+    for split in ("train", "val"):
+        encode_file(d / f"{split}.txt", paths[f"{split}_dataset_path"], tok, progress=progress)
     atomic_write(d / "builtin.json", json.dumps(stamp))
     return {k: str(v) for k, v in paths.items()}

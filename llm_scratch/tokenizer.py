@@ -32,21 +32,29 @@ def bpe_merge(ids: list[int], # the ids of one pre-token (single bytes at first)
     while rs and (r := min(rs)) != _NO_MERGE:
         new, j = merged[r], rs.index(r)
         while True:
-            del rs[j]; ids[j:j + 2] = [new]
-            if j: rs[j - 1] = ranks.get((ids[j - 1], new), _NO_MERGE)
-            if j < len(rs): rs[j] = ranks.get((new, ids[j + 1]), _NO_MERGE)
-            try: j = rs.index(r, j)  # the next occurrence (same rank = same pair); "aaa" merges only once
-            except ValueError: break
+            del rs[j]
+            ids[j:j + 2] = [new]
+            if j:
+                rs[j - 1] = ranks.get((ids[j - 1], new), _NO_MERGE)
+            if j < len(rs):
+                rs[j] = ranks.get((new, ids[j + 1]), _NO_MERGE)
+            try:
+                j = rs.index(r, j)  # the next occurrence (same rank = same pair); "aaa" merges only once
+            except ValueError:
+                break
     return ids
 
 # %% ../nbs/01_tokenizer.ipynb #4b822068
 def _check_vocab(vocab) -> dict[int, bytes]:
     "A copy of `vocab` after checking it maps ids to bytes and has every single byte"
-    if not isinstance(vocab, dict) or not vocab: raise ValueError(f"vocab must be a non-empty dict id -> bytes, got {type(vocab).__name__}")
+    if not isinstance(vocab, dict) or not vocab:
+        raise ValueError(f"vocab must be a non-empty dict id -> bytes, got {type(vocab).__name__}")
     bad = [(i, t) for i, t in vocab.items() if not isinstance(i, int) or i < 0 or not isinstance(t, bytes) or not t]
-    if bad: raise ValueError(f"vocab must map ids >= 0 to non-empty bytes; bad entries: {bad[:5]!r}")
+    if bad:
+        raise ValueError(f"vocab must map ids >= 0 to non-empty bytes; bad entries: {bad[:5]!r}")
     missing = sorted(set(range(256)) - {t[0] for t in vocab.values() if len(t) == 1})
-    if missing: raise ValueError(f"vocab lacks the single-byte tokens {[bytes([b]) for b in missing[:10]]!r} ({len(missing)} missing)")
+    if missing:
+        raise ValueError(f"vocab lacks the single-byte tokens {[bytes([b]) for b in missing[:10]]!r} ({len(missing)} missing)")
     return dict(vocab)
 
 def _merge_ranks(merges, token_id: dict[bytes, int]) -> tuple[dict[tuple[int, int], int], list[int]]:
@@ -56,8 +64,10 @@ def _merge_ranks(merges, token_id: dict[bytes, int]) -> tuple[dict[tuple[int, in
         if not (isinstance(m, (tuple, list)) and len(m) == 2 and all(isinstance(t, bytes) for t in m)):
             raise ValueError(f"merge {r} must be a pair of bytes, got {m!r}")
         missing = [t for t in (m[0], m[1], m[0] + m[1]) if t not in token_id]
-        if missing: raise ValueError(f"merge {r} {tuple(m)!r} references tokens missing from the vocab: {missing!r}")
-        ranks.setdefault((token_id[m[0]], token_id[m[1]]), r); merged.append(token_id[m[0] + m[1]])
+        if missing:
+            raise ValueError(f"merge {r} {tuple(m)!r} references tokens missing from the vocab: {missing!r}")
+        ranks.setdefault((token_id[m[0]], token_id[m[1]]), r)
+        merged.append(token_id[m[0] + m[1]])
     return ranks, merged
 
 # %% ../nbs/01_tokenizer.ipynb #ffbaf7e6
@@ -70,14 +80,18 @@ class Tokenizer:
                 ):
         self.vocab = _check_vocab(vocab)
         token_id = {}
-        for i in sorted(self.vocab): token_id.setdefault(self.vocab[i], i)  # bytes -> (lowest) id
+        for i in sorted(self.vocab):
+            token_id.setdefault(self.vocab[i], i)  # bytes -> (lowest) id
         self.merges = list(merges)
         self.ranks, self._merged = _merge_ranks(self.merges, token_id)
         self.special_tokens = {}  # str -> id
         for s in special_tokens or []:
-            if not isinstance(s, str) or not s: raise ValueError(f"special tokens must be non-empty strings, got {s!r}")
+            if not isinstance(s, str) or not s:
+                raise ValueError(f"special tokens must be non-empty strings, got {s!r}")
             b = s.encode()
-            if b not in token_id: token_id[b] = max(self.vocab) + 1; self.vocab[token_id[b]] = b
+            if b not in token_id:
+                token_id[b] = max(self.vocab) + 1
+                self.vocab[token_id[b]] = b
             self.special_tokens[s] = token_id[b]
         self.vocab_size = max(self.vocab) + 1
         self._byte_id = [token_id[bytes([b])] for b in range(256)]
@@ -96,41 +110,54 @@ class Tokenizer:
         return tuple(bpe_merge([self._byte_id[b] for b in word.encode()], self.ranks, self._merged))
 
     _STATE = ("vocab", "merges", "ranks", "_merged", "special_tokens", "vocab_size", "_byte_id", "_max_special", "cache_size")
-    def __getstate__(self): return {k: self.__dict__[k] for k in self._STATE}  # no cache or tables: rebuilt on load
-    def __setstate__(self, d): self.__dict__.update(d); self._setup(d["cache_size"])
-    def __repr__(self): return f"Tokenizer(vocab_size={self.vocab_size}, merges={len(self.merges)}, special_tokens={list(self.special_tokens)})"
+    def __getstate__(self):
+        return {k: self.__dict__[k] for k in self._STATE}  # no cache or tables: rebuilt on load
+    def __setstate__(self, d):
+        self.__dict__.update(d)
+        self._setup(d["cache_size"])
+    def __repr__(self):
+        return f"Tokenizer(vocab_size={self.vocab_size}, merges={len(self.merges)}, special_tokens={list(self.special_tokens)})"
 
 # %% ../nbs/01_tokenizer.ipynb #bce6be31
 @contextmanager
 def _gc_paused():
     "Pause the cyclic garbage collector (encoding allocates many lists and tuples, but never a reference cycle)"
-    was_on = gc.isenabled(); gc.disable()
-    try: yield
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        if was_on: gc.enable()
+        if was_on:
+            gc.enable()
 
 @patch
 def _words(self: Tokenizer, text: str) -> list[str]:
     "The pre-tokens and special tokens of `text`, in order"
-    if self._special_pat is None: return self._pretokens(text)
+    if self._special_pat is None:
+        return self._pretokens(text)
     words = []
     for i, part in enumerate(self._special_pat.split(text)):  # [text, special, text, ..., special, text]
-        if i % 2: words.append(part)
-        else: words += self._pretokens(part)
+        if i % 2:
+            words.append(part)
+        else:
+            words += self._pretokens(part)
     return words
 
 @patch
 def encode(self: Tokenizer, text: str) -> list[int]: # token ids
     "Encode `text`: special tokens first, then merges by rank inside each pre-token"
-    if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
-    with _gc_paused(): return self._ids_of(self._words(text))
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    with _gc_paused():
+        return self._ids_of(self._words(text))
 
 # %% ../nbs/01_tokenizer.ipynb #d9f0dbdb
 @patch
 def decode(self: Tokenizer, ids: Iterable[int]) -> str:
     "Decode `ids` to text; bytes that aren't valid UTF-8 become U+FFFD"
     ids = ids.tolist() if hasattr(ids, "tolist") else list(ids)
-    try: return b"".join(map(self.vocab.__getitem__, ids)).decode("utf-8", errors="replace")
+    try:
+        return b"".join(map(self.vocab.__getitem__, ids)).decode("utf-8", errors="replace")
     except (KeyError, TypeError):
         bad = [i for i in ids if not isinstance(i, (int, np.integer)) or i not in self.vocab]
         raise ValueError(f"unknown token ids (vocab_size {self.vocab_size}): {bad[:10]!r}") from None
@@ -152,15 +179,19 @@ def _encode_prefix(self: Tokenizer, text: str) -> tuple[list[int], str]: # (ids 
     n, L, pos = len(text), self._max_special, 0
     if self._special_pat is not None:
         for m in self._special_pat.finditer(text):
-            if m.start() > n - L: break  # a longer special token could still start here
+            if m.start() > n - L:
+                break  # a longer special token could still start here
             pos = m.end()
     words = self._words(text[:pos])  # up to the last final special token
     stop = n - L + 1 if L else n  # text from `stop` on could begin a special token
     if stop - pos >= 4:
         tail_words, tail = self._pretokens(text[pos:stop]), 0
-        while tail_words and tail < 3: tail += len(tail_words.pop())  # drop pre-tokens ending < 3 chars before `stop`
-        words += tail_words; pos = stop - tail
-    with _gc_paused(): return self._ids_of(words), text[pos:]
+        while tail_words and tail < 3:
+            tail += len(tail_words.pop())  # drop pre-tokens ending < 3 chars before `stop`
+        words += tail_words
+        pos = stop - tail
+    with _gc_paused():
+        return self._ids_of(words), text[pos:]
 
 # %% ../nbs/01_tokenizer.ipynb #71e9e6b0
 @patch
@@ -171,7 +202,8 @@ def encode_iterable(self: Tokenizer, iterable: Iterable[str], # e.g. an open tex
     parts, size, rest = [], 0, ""  # new strings, their length, the pending tail
     pieces = (s if len(s) <= buffer_size else s[i:i + buffer_size] for s in iterable for i in range(0, max(len(s), 1), buffer_size))
     for s in pieces:
-        parts.append(s); size += len(s)
+        parts.append(s)
+        size += len(s)
         if size >= buffer_size and size >= len(rest):
             ids, rest = self._encode_prefix(rest + "".join(parts))
             parts, size = [], 0
@@ -209,7 +241,8 @@ class _PairTable:
         self.K, self.mask, self.shift = K, (1 << bits) - 1, 64 - bits
         keys, vals, pk = [-1] * (1 << bits), [0] * (1 << bits), [a * K + b for a, b in ranks]
         for k, r, s in zip(pk, ranks.values(), self._slots(np.array(pk, np.int64)).tolist()):
-            while keys[s] != -1: s = (s + 1) & self.mask  # linear probing
+            while keys[s] != -1:
+                s = (s + 1) & self.mask  # linear probing
             keys[s], vals[s] = k, r
         self.keys, self.vals = np.array(keys, np.int64), np.array(vals, np.int32)
         self._byte_pairs = (None, None)  # (byte_id, ranks of all byte pairs)
@@ -218,10 +251,12 @@ class _PairTable:
         return ((key.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(self.shift)).view(np.int64)
 
     def __call__(self, a: np.ndarray, b: np.ndarray) -> np.ndarray: # the rank of each pair (a[i], b[i]), or _NO_RANK
-        key = a.astype(np.int64) * self.K + b; s = self._slots(key)
+        key = a.astype(np.int64) * self.K + b
+        s = self._slots(key)
         out, idx = np.full(key.size, _NO_RANK, np.int32), np.arange(key.size, dtype=np.int32)
         while idx.size:  # probe until each key is found or hits an empty slot
-            k = self.keys[s]; hit = k == key
+            k = self.keys[s]
+            hit = k == key
             out[idx[hit]] = self.vals[s[hit]]
             more = ~hit & (k != -1)
             idx, key, s = idx[more], key[more], (s[more] + 1) & self.mask
@@ -241,9 +276,11 @@ def bpe_merge_batch(words: list[bytes], # pre-tokens (non-empty)
                    ) -> tuple[np.ndarray, np.ndarray]: # (the ids of all the words end to end, the number of ids of each word)
     "`bpe_merge` for many words at once: each round merges, in every word, all occurrences of its lowest-ranked pair"
     n = np.fromiter(map(len, words), np.int64, len(words))  # ids per word
-    b = np.frombuffer(b"".join(words), np.uint8); x = byte_id[b]  # the ids of all the words, end to end
+    b = np.frombuffer(b"".join(words), np.uint8)
+    x = byte_id[b]  # the ids of all the words, end to end
     r = np.empty(x.size, np.int32)  # r[j]: the rank of the pair (x[j], x[j+1])
-    r[:-1] = table.byte_pairs(byte_id)[(b[:-1].astype(np.int32) << 8) | b[1:]]; r[np.cumsum(n) - 1] = _END
+    r[:-1] = table.byte_pairs(byte_id)[(b[:-1].astype(np.int32) << 8) | b[1:]]
+    r[np.cumsum(n) - 1] = _END
     wid, done = np.arange(n.size), []  # the word of each entry of `n`; the finished words
     while wid.size:
         starts = np.cumsum(n) - n
@@ -255,18 +292,25 @@ def bpe_merge_batch(words: list[bytes], # pre-tokens (non-empty)
             starts = np.cumsum(n) - n
         js = np.flatnonzero(r == np.repeat(best, n))  # the pairs to merge, by their left position
         if (adj := js[1:] == js[:-1] + 1).any():  # a run like "aaa": merge every other pair, left to right
-            i = np.arange(js.size); run_start = np.maximum.accumulate(np.where(np.r_[False, adj], 0, i))
+            i = np.arange(js.size)
+            run_start = np.maximum.accumulate(np.where(np.r_[False, adj], 0, i))
             js = js[(i - run_start) % 2 == 0]
         x[js] = merged[r[js]]
         r[js] = np.where(r[js + 1] == _END, _END, 0)  # the merged token ends its word if its right half did
         n -= np.diff(np.searchsorted(js, np.append(starts, x.size)))  # one id less per merge
-        keep = np.ones(x.size, bool); keep[js + 1] = False  # drop the right half of each merged pair
+        keep = np.ones(x.size, bool)
+        keep[js + 1] = False  # drop the right half of each merged pair
         x, r, js = x[keep], r[keep], js - np.arange(js.size)  # `js`: where the merged tokens are now
-        upd = np.concatenate([js, js - 1]); upd = upd[upd >= 0]; upd = upd[r[upd] != _END]
+        upd = np.concatenate([js, js - 1])
+        upd = upd[upd >= 0]
+        upd = upd[r[upd] != _END]
         r[upd] = table(x[upd], x[upd + 1])  # only the pairs next to a merge changed
-    if not done: return x, n
+    if not done:
+        return x, n
     x, wid, n = map(np.concatenate, zip(*done))  # in the order the words finished
-    order = np.argsort(wid); start = (np.cumsum(n) - n)[order]; n = n[order]
+    order = np.argsort(wid)
+    start = (np.cumsum(n) - n)[order]
+    n = n[order]
     return x[np.repeat(start - (np.cumsum(n) - n), n) + np.arange(n.sum())], n
 
 # %% ../nbs/01_tokenizer.ipynb #9f1a0004
@@ -277,7 +321,8 @@ def _merge_tables(self: Tokenizer) -> tuple[_PairTable, np.ndarray, np.ndarray]:
     "The arguments of `bpe_merge_batch` for this tokenizer, built on first use"
     if self.__dict__.get("_tables") is None:
         byte_id = np.array(self._byte_id, np.int32)
-        table = _PairTable(self.ranks, self.vocab_size); table.byte_pairs(byte_id)  # byte pairs now, not mid-encoding
+        table = _PairTable(self.ranks, self.vocab_size)
+        table.byte_pairs(byte_id)  # byte pairs now, not mid-encoding
         self._tables = (table, np.array(self._merged, np.int32), byte_id)
     return self._tables
 
@@ -287,12 +332,14 @@ def _merge_words(self: Tokenizer, words: list[str], batch_bytes: int = 1 << 18) 
     if max(map(len, words), default=0) > LONG_WORD // 4 and any(is_long := [len(w.encode()) > LONG_WORD for w in words]):
         short = iter(self._merge_words([w for w, l in zip(words, is_long) if not l], batch_bytes))
         return [self._merge_long(w) if l else next(short) for w, l in zip(words, is_long)]
-    if len(words) < 100: return list(map(self._encode_pretoken, words))  # numpy pays off for many words
+    if len(words) < 100:
+        return list(map(self._encode_pretoken, words))  # numpy pays off for many words
     bs, out, i = list(map(str.encode, words)), [], 0
     ends = list(accumulate(map(len, bs)))
     while i < len(bs):  # batches bound the memory of the numpy arrays
         j = max(i + 1, bisect_right(ends, (ends[i - 1] if i else 0) + batch_bytes, i))
-        ids, n = bpe_merge_batch(bs[i:j], *self._merge_tables()); i = j
+        ids, n = bpe_merge_batch(bs[i:j], *self._merge_tables())
+        i = j
         ids, e = self._ints[ids].tolist(), np.cumsum(n).tolist()
         out += map(tuple, map(ids.__getitem__, map(slice, [0] + e, e)))
     return out
@@ -301,8 +348,10 @@ def _merge_words(self: Tokenizer, words: list[str], batch_bytes: int = 1 << 18) 
 def _rank_groups(pos: np.ndarray, r: np.ndarray) -> Iterable[tuple[int, np.ndarray]]: # (rank, its positions)
     "The positions `pos` grouped by the ranks `r` of their pairs, leaving out pairs that are no merge"
     pos, r = pos[r < _NO_RANK], r[r < _NO_RANK]
-    if not r.size: return []
-    o = np.argsort(r, kind="stable"); pos, r = pos[o], r[o]
+    if not r.size:
+        return []
+    o = np.argsort(r, kind="stable")
+    pos, r = pos[o], r[o]
     cut = np.flatnonzero(np.r_[True, r[1:] != r[:-1]]).tolist() + [r.size]
     return zip(r[cut[:-1]].tolist(), (pos[a:b] for a, b in zip(cut, cut[1:])))
 
@@ -313,27 +362,43 @@ def bpe_merge_long(word: bytes, # one pre-token
                    stats: dict | None = None, # if given, counts the `rounds` and the positions looked at (`work`)
                   ) -> np.ndarray: # the ids of `word` after all merges
     "`bpe_merge` for one long word, in about linear time: each round merges all positions that hold the lowest-ranked pair"
-    b = np.frombuffer(word, np.uint8); x = byte_id[b].copy(); n = x.size
+    b = np.frombuffer(word, np.uint8)
+    x = byte_id[b].copy()
+    n = x.size
     nxt, prv, dead = np.arange(1, n + 1, dtype=np.int32), np.arange(-1, n - 1, dtype=np.int32), np.zeros(n, bool)
     buckets, heap, st = {}, [], stats if stats is not None else {}  # rank -> arrays of positions; the ranks in `buckets`
     st.update(rounds=0, work=n)
     def add(pos, r):
         for rk, p in _rank_groups(pos, r):
-            if rk not in buckets: buckets[rk] = []; heapq.heappush(heap, rk)
+            if rk not in buckets:
+                buckets[rk] = []
+                heapq.heappush(heap, rk)
             buckets[rk].append(p)
     add(np.arange(n - 1, dtype=np.int32), table.byte_pairs(byte_id)[(b[:-1].astype(np.int32) << 8) | b[1:]])
     while heap:
-        rk = heapq.heappop(heap); P = np.sort(np.concatenate(buckets.pop(rk))); a, c = pairs[rk]
-        st["rounds"] += 1; st["work"] += P.size
+        rk = heapq.heappop(heap)
+        P = np.sort(np.concatenate(buckets.pop(rk)))
+        a, c = pairs[rk]
+        st["rounds"] += 1
+        st["work"] += P.size
         P = P[np.r_[True, P[1:] != P[:-1]]]  # a position can be filed twice in one round
-        P = P[~dead[P] & (x[P] == a) & (nxt[P] < n)]; P = P[x[nxt[P]] == c]  # those that still hold the pair
+        P = P[~dead[P] & (x[P] == a) & (nxt[P] < n)]
+        P = P[x[nxt[P]] == c]  # those that still hold the pair
         if a == c and P.size > 1:  # "aaa": in each run of adjacent occurrences, every other one, left to right
-            adj = np.r_[False, nxt[P[:-1]] == P[1:]]; i = np.arange(P.size)
+            adj = np.r_[False, nxt[P[:-1]] == P[1:]]
+            i = np.arange(P.size)
             P = P[(i - np.maximum.accumulate(np.where(adj, 0, i))) % 2 == 0]
-        if not P.size: continue
-        Q = nxt[P]; R = nxt[Q]; dead[Q] = True; x[P] = merged[rk]  # P absorbs Q
-        nxt[P] = R; inside = R < n; prv[R[inside]] = P[inside]
-        L = prv[P]; upd = np.concatenate([L[L >= 0], P[inside]])  # the pairs that changed: (L, P) and (P, R)
+        if not P.size:
+            continue
+        Q = nxt[P]
+        R = nxt[Q]
+        dead[Q] = True
+        x[P] = merged[rk]  # P absorbs Q
+        nxt[P] = R
+        inside = R < n
+        prv[R[inside]] = P[inside]
+        L = prv[P]
+        upd = np.concatenate([L[L >= 0], P[inside]])  # the pairs that changed: (L, P) and (P, R)
         add(upd, table(x[upd], x[nxt[upd]]))
     return x[~dead]
 
@@ -343,7 +408,8 @@ def _merge_long(self: Tokenizer, word: str) -> tuple[int, ...]:
     "`bpe_merge_long` of one pre-token"
     if self.__dict__.get("_pairs") is None:
         self._pairs = np.zeros((max(len(self.merges), 1), 2), np.int32)
-        for (a, b), r in self.ranks.items(): self._pairs[r] = (a, b)
+        for (a, b), r in self.ranks.items():
+            self._pairs[r] = (a, b)
     table, merged, byte_id = self._merge_tables()
     return tuple(self._ints[bpe_merge_long(word.encode(), table, merged, byte_id, self._pairs)].tolist())
 
@@ -352,19 +418,26 @@ def _merge_long(self: Tokenizer, word: str) -> tuple[int, ...]:
 def _ids_of(self: Tokenizer, words: list[str]) -> list[int]:
     "Ids of the pre-tokens `words`: those missing from the cache are merged in one batch and cached while there is room"
     cache = self._cache
-    try: return list(chain.from_iterable(map(cache.__getitem__, words)))  # all cached: the fast path
-    except KeyError: pass
+    try:
+        return list(chain.from_iterable(map(cache.__getitem__, words)))  # all cached: the fast path
+    except KeyError:
+        pass
     if sum(map(cache.__contains__, words[:1000])) < 900:  # mostly new words: first gather the distinct ones
         got = dict.fromkeys(words)  # in order of first appearance
         hits = cache.keys() & got.keys()  # iterates over the smaller of the two
         got.update(zip(hits, map(cache.__getitem__, hits)))
         new = [w for w, ids in got.items() if ids is None]
-        ids = self._merge_words(new); got.update(zip(new, ids)); per_word = map(got.__getitem__, words)
+        ids = self._merge_words(new)
+        got.update(zip(new, ids))
+        per_word = map(got.__getitem__, words)
     else:  # mostly cached (a later chunk of a big file): look every word up, then fill the gaps
-        per_word = list(map(cache.get, words)); at = list(compress(count(), map(is_, per_word, repeat(None))))
+        per_word = list(map(cache.get, words))
+        at = list(compress(count(), map(is_, per_word, repeat(None))))
         new = list(dict.fromkeys(map(words.__getitem__, at)))
-        ids = self._merge_words(new); got = dict(zip(new, ids))
-        for i in at: per_word[i] = got[words[i]]
+        ids = self._merge_words(new)
+        got = dict(zip(new, ids))
+        for i in at:
+            per_word[i] = got[words[i]]
     room = self.cache_size + len(self.special_tokens) - len(cache)
     add = zip(new[:max(room, 0)], ids)  # the cache stops growing at `cache_size`
     cache.update(add if max(map(len, new), default=0) <= 256 else ((w, i) for w, i in add if len(w) <= 256))

@@ -29,8 +29,10 @@ def _windows(dataset, starts, context_length: int, device) -> tuple[torch.Tensor
     idx = np.asarray(starts)[:, None] + np.arange(context_length + 1)  # (B, T+1)
     xy = torch.from_numpy(np.asarray(dataset[idx], dtype=np.int64))    # reads B rows of the memmap
     device = torch.device(device)
-    if device.type == "cuda": xy = xy.pin_memory().to(device, non_blocking=True)
-    else: xy = xy.to(device)
+    if device.type == "cuda":
+        xy = xy.pin_memory().to(device, non_blocking=True)
+    else:
+        xy = xy.to(device)
     return xy[:, :-1].contiguous(), xy[:, 1:].contiguous()             # (B, T), (B, T); contiguous ids: a faster embedding
 
 # %% ../nbs/06_training_loop.ipynb #1630d10d
@@ -42,7 +44,8 @@ def get_batch(dataset,  # 1-D array of token ids (e.g. a memory-mapped .npy)
              ) -> tuple[torch.Tensor, torch.Tensor]:  # (x, y): int64 (batch_size, context_length), y = x shifted by one
     "A batch of random windows of `dataset`: starts uniform over every valid start"
     n = len(dataset) - context_length  # valid starts: 0 .. n-1
-    if n < 1: raise ValueError(f"the dataset holds {len(dataset)} tokens: it needs more than context_length={context_length}")
+    if n < 1:
+        raise ValueError(f"the dataset holds {len(dataset)} tokens: it needs more than context_length={context_length}")
     starts = torch.randint(n, (batch_size,), generator=generator)
     return _windows(dataset, starts.numpy(), context_length, device)
 
@@ -53,8 +56,10 @@ def train_step(model, optimizer, x, y,  # (B, T) inputs and targets
                amp: Callable = nullcontext,  # autocast factory from `autocast_for`
               ) -> tuple[torch.Tensor, torch.Tensor]:  # (loss, gradient norm before clipping), 0-d float32
     "One optimizer step of `model` on `(x, y)`"
-    for group in optimizer.param_groups: group["lr"] = lr
-    with amp(): logits = model(x)                     # (B, T, V)
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    with amp():
+        logits = model(x)                     # (B, T, V)
     loss = cross_entropy(logits, y)                   # float32 even when logits are bf16
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
@@ -71,14 +76,18 @@ def evaluate(model, dataset, batch_size: int, context_length: int, device="cpu",
     "Mean per-token loss and perplexity of `model` over consecutive windows of `dataset`"
     starts = np.arange((len(dataset) - 1) // context_length) * context_length
     rank, world = (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
-    if max_batches: starts = starts[:max_batches * batch_size * world]
+    if max_batches:
+        starts = starts[:max_batches * batch_size * world]
     starts, total = starts[rank::world], torch.zeros(2, dtype=torch.float64, device=device)
-    was_training = model.training; model.eval()
+    was_training = model.training
+    model.eval()
     for i in range(0, len(starts), batch_size):
         x, y = _windows(dataset, starts[i:i + batch_size], context_length, device)
-        with amp(): logits = model(x)                                    # (B, T, V)
+        with amp():
+            logits = model(x)                                    # (B, T, V)
         total += torch.stack([cross_entropy(logits, y).double() * y.numel(), torch.tensor(y.numel(), device=device)])
-    if world > 1: dist.all_reduce(total)
+    if world > 1:
+        dist.all_reduce(total)
     model.train(was_training)
     loss = (total[0] / total[1]).item()
     return dict(loss=loss, perplexity=math.exp(loss))
@@ -159,8 +168,11 @@ class TrainConfig:
 # %% ../nbs/06_training_loop.ipynb #f351c4c7
 def _check_text(s: str, name: str) -> str:  # `s`, when it is valid text
     "`s`, or a `ValueError` naming `name` when `s` cannot be written as UTF-8 (it came from bytes that were not)"
-    try: s.encode("utf-8"); return s
-    except UnicodeEncodeError as e: raise ValueError(f"{name} {s[:40]!r} is not valid UTF-8 text (character {e.start})") from None
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError as e:
+        raise ValueError(f"{name} {s[:40]!r} is not valid UTF-8 text (character {e.start})") from None
 
 # %% ../nbs/06_training_loop.ipynb #300d7afe
 def _step_batch(dataset, cfg: TrainConfig, it: int, rank: int = 0, world: int = 1, device="cpu"):
@@ -177,19 +189,30 @@ class CancelFit(Exception):
 class Callback:
     "Base class of `fit`'s callbacks: override any hook; a lower `order` runs first"
     order = 0
-    def before_fit(self, f): pass
-    def before_step(self, f): pass
-    def after_step(self, f): pass
-    def after_validate(self, f): pass
-    def after_fit(self, f): pass
-    def cleanup_fit(self, f): pass
+    def before_fit(self, f):
+        pass
+    def before_step(self, f):
+        pass
+    def after_step(self, f):
+        pass
+    def after_validate(self, f):
+        pass
+    def after_fit(self, f):
+        pass
+    def cleanup_fit(self, f):
+        pass
 
 # %% ../nbs/06_training_loop.ipynb #1ee1c6ef
 @dataclass
 class FitState:
     "What `fit` and its callbacks share: the run's objects, the current step and its results"
-    model: torch.nn.Module; optimizer: torch.optim.Optimizer; cfg: TrainConfig
-    train_data: object; val_data: object; amp: Callable; cbs: list  # token arrays; autocast factory; callbacks
+    model: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    cfg: TrainConfig
+    train_data: object
+    val_data: object
+    amp: Callable
+    cbs: list  # token arrays; autocast factory; callbacks
     step: int = 0  # steps done
     lr: float | None = None  # this step's learning rate
     loss: torch.Tensor | None = None  # this step's loss, 0-d on the device
@@ -204,26 +227,36 @@ class FitState:
         self.device = next(self.model.parameters()).device
         self.eval_model = getattr(self.model, "module", self.model)  # without DDP: each process validates its own windows
     def hook(self, name: str):
-        for cb in self.cbs: getattr(cb, name)(self)
-    def every(self, n: int) -> bool: return self.step % n == 0 or self.step == self.cfg.num_iters
+        for cb in self.cbs:
+            getattr(cb, name)(self)
+    def every(self, n: int) -> bool:
+        return self.step % n == 0 or self.step == self.cfg.num_iters
 
 @contextmanager
 def _hooks(f: FitState):
     "`before_fit`, the loop, then `after_fit` (also after a `CancelFit`); `cleanup_fit` always"
     try:
         f.hook("before_fit")
-        try: yield; f.status = "done"
-        except CancelFit: f.status = "interrupted"
+        try:
+            yield
+            f.status = "done"
+        except CancelFit:
+            f.status = "interrupted"
         f.hook("after_fit")
-    finally: f.hook("cleanup_fit")
+    finally:
+        f.hook("cleanup_fit")
 
 # %% ../nbs/06_training_loop.ipynb #586450dd
 def lr_at(cfg: TrainConfig, it: int) -> float:  # the learning rate of step `it` (from 0)
     "The learning rate of step `it` under `cfg.schedule`, after a warm-up of `cfg.warmup_frac * num_iters` (if set) or `cfg.warmup_iters` steps"
-    n = cfg.num_iters; w = cfg.warmup_iters if cfg.warmup_frac is None else round(cfg.warmup_frac * n)
-    if cfg.schedule == "cosine": return cosine_lr(it, cfg.max_lr, cfg.min_lr, w, n)
-    if cfg.schedule == "wsd": return wsd_lr(it, cfg.max_lr, cfg.min_lr, w, n - round(cfg.decay_frac * n), n)
-    if cfg.schedule == "linear": return linear_lr(it, cfg.max_lr, w, n, cfg.min_lr)
+    n = cfg.num_iters
+    w = cfg.warmup_iters if cfg.warmup_frac is None else round(cfg.warmup_frac * n)
+    if cfg.schedule == "cosine":
+        return cosine_lr(it, cfg.max_lr, cfg.min_lr, w, n)
+    if cfg.schedule == "wsd":
+        return wsd_lr(it, cfg.max_lr, cfg.min_lr, w, n - round(cfg.decay_frac * n), n)
+    if cfg.schedule == "linear":
+        return linear_lr(it, cfg.max_lr, w, n, cfg.min_lr)
     raise ValueError(f"--schedule {cfg.schedule!r}: choose cosine, wsd or linear")
 
 def fit(model, optimizer, cfg: TrainConfig,  # the model (bare, compiled or DDP), its optimizer, the settings
@@ -240,7 +273,8 @@ def fit(model, optimizer, cfg: TrainConfig,  # the model (bare, compiled or DDP)
             x, y = _step_batch(train_data, cfg, it, f.rank, f.world, f.device)     # (B, T), (B, T)
             f.lr = lr_at(cfg, it)
             f.loss, f.norm = train_step(model, optimizer, x, y, f.lr, cfg.gradient_max_norm, amp)
-            f.step = it + 1; f.hook("after_step")
+            f.step = it + 1
+            f.hook("after_step")
             if val_data is not None and f.every(cfg.validation_interval):
                 f.val = evaluate(f.eval_model, val_data, cfg.batch_size // f.world, cfg.context_length, f.device, cfg.val_batches, amp)
                 f.hook("after_validate")
@@ -250,10 +284,14 @@ def fit(model, optimizer, cfg: TrainConfig,  # the model (bare, compiled or DDP)
 def _atomic_save(obj, path):
     "`torch.save` `obj` to a temporary file beside `path`, then rename it to `path`; a failed write is an `OSError` naming `path`"
     try:
-        with atomic_path(path) as tmp, open(tmp, "wb") as f: torch.save(obj, f); f.flush(); os.fsync(f.fileno())
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
     except (OSError, RuntimeError) as e:  # torch.save turns a failed write (a full disk) into a RuntimeError
         err = e if isinstance(e, OSError) else e.__context__
-        if not isinstance(err, OSError) or err.errno is None: raise
+        if not isinstance(err, OSError) or err.errno is None:
+            raise
         raise OSError(err.errno, f"{err.strerror}: could not save the checkpoint (no partial file is left)", str(path)) from None
 
 def save_checkpoint(model, optimizer, iteration: int,
@@ -262,17 +300,21 @@ def save_checkpoint(model, optimizer, iteration: int,
     "Save `model` (unwrapped), `optimizer`, `iteration` and `model_config` (plus `extra`) to `out`"
     raw = unwrap_model(model)
     obj = dict(model=raw.state_dict(), optimizer=None if optimizer is None else optimizer.state_dict(), iteration=iteration)
-    if hasattr(raw, "config"): obj["model_config"] = asdict(raw.config)
+    if hasattr(raw, "config"):
+        obj["model_config"] = asdict(raw.config)
     obj.update(extra)
-    if isinstance(out, (str, os.PathLike)): _atomic_save(obj, out)
-    else: torch.save(obj, out)
+    if isinstance(out, (str, os.PathLike)):
+        _atomic_save(obj, out)
+    else:
+        torch.save(obj, out)
 
 # %% ../nbs/06_training_loop.ipynb #25689a26
 def load_checkpoint(src, model, optimizer=None) -> int:  # the iteration the checkpoint was saved at
     "Restore `model` (and `optimizer`, if given) from the checkpoint `src`"
     ck = read_checkpoint(src)
     unwrap_model(model).load_state_dict(ck["model"])
-    if optimizer is not None and ck.get("optimizer") is not None: optimizer.load_state_dict(ck["optimizer"])
+    if optimizer is not None and ck.get("optimizer") is not None:
+        optimizer.load_state_dict(ck["optimizer"])
     return ck["iteration"]
 
 # %% ../nbs/06_training_loop.ipynb #8d8fcf9c
@@ -281,14 +323,18 @@ def _rng_state() -> dict:
     _, key, pos, has_gauss, gauss = np.random.get_state()
     st = dict(python=random.getstate(), torch=torch.get_rng_state(),
               numpy=dict(key=torch.from_numpy(key.astype(np.int64)), pos=pos, has_gauss=has_gauss, gauss=gauss))
-    if torch.cuda.is_available(): st["cuda"] = torch.cuda.get_rng_state_all()
+    if torch.cuda.is_available():
+        st["cuda"] = torch.cuda.get_rng_state_all()
     return st
 
 def _set_rng_state(st: dict):
     "Restore the states saved by `_rng_state`"
-    random.setstate(st["python"]); torch.set_rng_state(st["torch"])
-    n = st["numpy"]; np.random.set_state(("MT19937", n["key"].numpy().astype(np.uint32), n["pos"], n["has_gauss"], n["gauss"]))
-    if "cuda" in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st["cuda"])
+    random.setstate(st["python"])
+    torch.set_rng_state(st["torch"])
+    n = st["numpy"]
+    np.random.set_state(("MT19937", n["key"].numpy().astype(np.uint32), n["pos"], n["has_gauss"], n["gauss"]))
+    if "cuda" in st and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(st["cuda"])
 
 # %% ../nbs/06_training_loop.ipynb #e0b5e0ba
 class LogMetrics(Callback):
@@ -297,34 +343,48 @@ class LogMetrics(Callback):
     def __init__(self, write: Callable | None, every: int,  # `write(**record)` (None on ranks > 0); steps per record
                  peak_flops: float | None = None, log: Callable | None = None):  # for MFU; `log(message)` at validation
         self.write, self.every, self.peak, self.log = write, every, peak_flops, log
-    def before_fit(self, f): self.sum, self.n, self.secs = torch.zeros((), device=f.device), 0, 0.0
-    def before_step(self, f): self.t = time.perf_counter()
+    def before_fit(self, f):
+        self.sum, self.n, self.secs = torch.zeros((), device=f.device), 0, 0.0
+    def before_step(self, f):
+        self.t = time.perf_counter()
     def after_step(self, f):
-        self.sum += f.loss; self.n += 1
-        if not f.every(self.every): self.secs += time.perf_counter() - self.t; return
-        if f.world > 1: dist.all_reduce(self.sum)
+        self.sum += f.loss
+        self.n += 1
+        if not f.every(self.every):
+            self.secs += time.perf_counter() - self.t
+            return
+        if f.world > 1:
+            dist.all_reduce(self.sum)
         loss = self.sum.item() / self.n / f.world                       # waits for the device
         self.secs += time.perf_counter() - self.t
         tok_s = self.n * f.cfg.batch_size * f.cfg.context_length / self.secs
         f.record = dict(step=f.step, loss=loss, lr=f.lr, grad_norm=float(f.norm), tokens_per_s=tok_s)
-        if self.peak: f.record["mfu"] = unwrap_model(f.model).flops_per_token() * tok_s / (self.peak * f.world)
-        if self.write: self.write(**f.record)
+        if self.peak:
+            f.record["mfu"] = unwrap_model(f.model).flops_per_token() * tok_s / (self.peak * f.world)
+        if self.write:
+            self.write(**f.record)
         self.sum, self.n, self.secs = torch.zeros((), device=f.device), 0, 0.0
     def after_validate(self, f):
-        if self.write: self.write(step=f.step, val_loss=f.val["loss"], val_perplexity=f.val["perplexity"])
-        if self.log: self.log(f"step {f.step}: validation loss {f.val['loss']:.4f} (perplexity {f.val['perplexity']:.2f})")
+        if self.write:
+            self.write(step=f.step, val_loss=f.val["loss"], val_perplexity=f.val["perplexity"])
+        if self.log:
+            self.log(f"step {f.step}: validation loss {f.val['loss']:.4f} (perplexity {f.val['perplexity']:.2f})")
 
 # %% ../nbs/06_training_loop.ipynb #0ba0d9bd
 class CheckFinite(Callback):
     "Stop with a clear message when the loss, the gradient norm or a weight is NaN or infinite"
     order = -20  # before anything records or saves the step
-    def __init__(self, *intervals: int, out_dir=None): self.intervals, self.out_dir = intervals or (1,), out_dir
+    def __init__(self, *intervals: int, out_dir=None):
+        self.intervals, self.out_dir = intervals or (1,), out_dir
     def after_step(self, f):
-        if not any(f.every(n) for n in self.intervals): return
+        if not any(f.every(n) for n in self.intervals):
+            return
         loss, norm = f.loss.item(), float(f.norm)
         bad = [f"{k} {v}" for k, v in (("loss", loss), ("gradient norm", norm)) if not math.isfinite(v)]
-        if not bad and not all(torch.isfinite(p).all() for p in f.model.parameters()): bad.append("non-finite weights")
-        if not bad: return
+        if not bad and not all(torch.isfinite(p).all() for p in f.model.parameters()):
+            bad.append("non-finite weights")
+        if not bad:
+            return
         last = latest_checkpoint(self.out_dir) if self.out_dir else None
         raise FloatingPointError(f"{', '.join(bad)} at step {f.step}: training stopped. The last good checkpoint is "
                                  f"{last or 'none (none was saved yet)'}; resume from it with a lower --max_lr.")
@@ -341,41 +401,52 @@ class SaveCheckpoints(Callback):
     order = 10
     def __init__(self, out_dir, every: int, keep_last: int = 3, extra: dict | None = None, log: Callable | None = None,
                  timeline: list[str] = ()):  # the checkpoints in `out_dir` that this run continues (`resume_timeline`)
-        if keep_last < 1: raise ValueError(f"--keep_last {keep_last!r}: must be >= 1 (the newest checkpoint is always kept)")
+        if keep_last < 1:
+            raise ValueError(f"--keep_last {keep_last!r}: must be >= 1 (the newest checkpoint is always kept)")
         self.out, self.every, self.keep_last, self.extra, self.log = Path(out_dir), every, keep_last, extra or {}, log
         self.timeline, self.tag = list(timeline), secrets.token_hex(3)
     def save(self, f) -> Path:
         name = f"ckpt_{f.step:07d}.pt"
-        if (self.out / name).exists() and name not in self.timeline: name = f"ckpt_{f.step:07d}_{self.tag}.pt"  # another timeline's
+        if (self.out / name).exists() and name not in self.timeline:
+            name = f"ckpt_{f.step:07d}_{self.tag}.pt"  # another timeline's
         path = _save(f, self.out / name, self.extra)
         self.timeline = [n for n in self.timeline if n != name] + [name]
         old, self.timeline = self.timeline[:-self.keep_last], self.timeline[-self.keep_last:]
         atomic_write(self.out / "latest.json", json.dumps(dict(checkpoint=name, timeline=self.timeline)))
-        for n in old: (self.out / n).unlink(missing_ok=True)
+        for n in old:
+            (self.out / n).unlink(missing_ok=True)
         return path
     def after_step(self, f):
-        if f.every(self.every): self.save(f)
+        if f.every(self.every):
+            self.save(f)
     def after_fit(self, f):
         if f.status == "interrupted":
             path = self.save(f)
-            if self.log: self.log(f"stop requested: saved {path} at step {f.step}")
+            if self.log:
+                self.log(f"stop requested: saved {path} at step {f.step}")
 
 class SaveBest(Callback):
     "Keep `best.pt` in `out_dir`: the checkpoint of the lowest validation loss so far"
     order = 10
     def __init__(self, out_dir, best: float = math.inf, extra: dict | None = None):  # `best`: a resumed run's best loss
         self.out, self.best, self.extra = Path(out_dir), best, extra or {}
-    def before_fit(self, f): f.best_val_loss = self.best
+    def before_fit(self, f):
+        f.best_val_loss = self.best
     def after_validate(self, f):
-        if f.val["loss"] < f.best_val_loss: f.best_val_loss = f.val["loss"]; _save(f, self.out / "best.pt", self.extra)
+        if f.val["loss"] < f.best_val_loss:
+            f.best_val_loss = f.val["loss"]
+            _save(f, self.out / "best.pt", self.extra)
 
 # %% ../nbs/06_training_loop.ipynb #0c85368d
 def read_latest(out_dir) -> dict:  # {'checkpoint': newest file name, 'timeline': the kept names, oldest first}; {} if none
     "The `latest.json` that `SaveCheckpoints` keeps in the run directory `out_dir`"
     p = Path(out_dir) / "latest.json"
-    if not p.is_file(): return {}
-    try: d = json.loads(p.read_text())
-    except (ValueError, UnicodeDecodeError): d = None
+    if not p.is_file():
+        return {}
+    try:
+        d = json.loads(p.read_text())
+    except (ValueError, UnicodeDecodeError):
+        d = None
     if not isinstance(d, dict) or not isinstance(d.get("timeline"), list):
         raise ValueError(f"{str(p)!r} is corrupt: delete it (then 'auto' resumes from the highest step)")
     return d
@@ -383,20 +454,23 @@ def read_latest(out_dir) -> dict:  # {'checkpoint': newest file name, 'timeline'
 def latest_checkpoint(out_dir) -> Path | None:  # None: nothing to resume from
     "The checkpoint `resume_from_checkpoint='auto'` continues: the newest of the latest timeline in `out_dir`"
     out, d = Path(out_dir), read_latest(out_dir)
-    if not d: return max(out.glob("ckpt_*.pt"), default=None)     # an older run directory: the highest step
+    if not d:
+        return max(out.glob("ckpt_*.pt"), default=None)     # an older run directory: the highest step
     return next((out / n for n in reversed(d["timeline"]) if (out / n).is_file()), None)
 
 def resume_timeline(out_dir, path) -> list[str]:  # names of the checkpoints in `out_dir` that the resumed run continues
     "The timeline of a run that resumes from the checkpoint `path`: its own up to `path` (none outside `out_dir`)"
     path = Path(path)
-    if path.resolve().parent != Path(out_dir).resolve() or not path.name.startswith("ckpt_"): return []
+    if path.resolve().parent != Path(out_dir).resolve() or not path.name.startswith("ckpt_"):
+        return []
     tl = read_latest(out_dir).get("timeline", [])
     return tl[:tl.index(path.name) + 1] if path.name in tl else [path.name]
 
 def _clean_tmp(out_dir) -> int:  # how many were removed
     "Remove the temporary files (`.NAME.*.tmp`) that a kill during an atomic save left in `out_dir` and its `data`"
     tmps = [p for d in (Path(out_dir), Path(out_dir) / "data") for p in d.glob(".*.tmp") if p.is_file()]
-    for p in tmps: p.unlink(missing_ok=True)
+    for p in tmps:
+        p.unlink(missing_ok=True)
     return len(tmps)
 
 # %% ../nbs/06_training_loop.ipynb #26667b2c
@@ -409,11 +483,14 @@ class LogSamples(Callback):
         from llm_scratch.sampling import generate  # 07 builds on this notebook: imported when first used
         s = self.prompt + generate(unwrap_model(f.model), self.tok, self.prompt, **self.sampling)
         self.write(step=f.step, sample=s)
-        if self.log: self.log(f"  sample: {s!r}")
+        if self.log:
+            self.log(f"  sample: {s!r}")
 
 # %% ../nbs/06_training_loop.ipynb #af90d4a4
 def autocast_for(device: torch.device, precision: str) -> Callable:  # makes a fresh context manager per use
     "A factory of autocast contexts for `precision` on `device`: fp32 is a no-op"
-    if precision == "fp32": return nullcontext
-    if precision == "bf16": return partial(torch.autocast, device_type=device.type, dtype=torch.bfloat16)
+    if precision == "fp32":
+        return nullcontext
+    if precision == "bf16":
+        return partial(torch.autocast, device_type=device.type, dtype=torch.bfloat16)
     raise ValueError(f"--precision {precision!r}: choose fp32 or bf16")

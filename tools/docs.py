@@ -43,19 +43,23 @@ def _proc_one(o):
     src = o[0]
     with warnings.catch_warnings(record=True) as ws:
         warnings.simplefilter('always')
-        try: nbdev.serve_drv.main(o); err = None
+        try:
+            nbdev.serve_drv.main(o)
+            err = None
         except Exception as e:
             cause = e.__cause__ or e
             err = f'{type(cause).__name__}: {str(cause).strip().splitlines()[0] if str(cause).strip() else ""}'
             head = str(e).strip().splitlines()[0] if str(e).strip() else ''
-            if cause is not e and head: err = f'{head.rstrip(" :")} ({err})'
+            if cause is not e and head:
+                err = f'{head.rstrip(" :")} ({err})'
     mixed = [str(w.message).split('---', 1)[1].strip('-\n ') for w in ws
              if 'Found cells containing imports and other code' in str(w.message) and '---' in str(w.message)]
     return src.name, err, mixed
 
 def _importable(f):
     "`f` as an attribute of the module `docs`, so spawned workers can unpickle it (they cannot see `__main__`'s)"
-    if f.__module__ != '__main__': return f
+    if f.__module__ != '__main__':
+        return f
     sys.path.insert(0, str(Path(__file__).parent))
     import docs
     return getattr(docs, f.__name__)
@@ -69,9 +73,11 @@ def proc_nbs(cfg, n_workers=2):
     nbdev.doclinks._build_modidx()              # the symbol index the links come from,
     nbdev.quarto.nbdev_sidebar.__wrapped__(path=cfg.nbs_path)  # sidebar.yml (unless settings.ini's custom_sidebar)
     path, cache = cfg.nbs_path, cfg.config_path/'_proc'
-    if cache.exists(): shutil.rmtree(cache)
+    if cache.exists():
+        shutil.rmtree(cache)
     files = nbglob(path, func=Path, file_glob='', file_re='')
-    if (path/'_quarto.yml').exists(): files.append(path/'_quarto.yml')
+    if (path/'_quarto.yml').exists():
+        files.append(path/'_quarto.yml')
     jobs = [o for o in (nbdev.serve._proc_file(f, cache=cache, path=path) for f in files) if o]
     ctx = multiprocessing.get_context('spawn')  # as nbdev does outside a notebook
     with ProcessPoolExecutor(max(1, min(n_workers, len(jobs))), mp_context=ctx) as ex:
@@ -87,9 +93,11 @@ def _fix_table_row(line):
     "A table row whose code spans hold `|` (or `\\|`): turn those spans into HTML code, so the pipe is no cell edge"
     def span(m):
         body = m.group(2)
-        if '|' not in body: return m.group(0)
+        if '|' not in body:
+            return m.group(0)
         body = body.replace('\\|', '|')
-        if body.startswith(' ') and body.endswith(' ') and body.strip(): body = body[1:-1]
+        if body.startswith(' ') and body.endswith(' ') and body.strip():
+            body = body[1:-1]
         return '<code>' + html.escape(body, quote=False).replace('|', '&#124;') + '</code>'
     return _CODE_SPAN.sub(span, line)
 
@@ -97,7 +105,8 @@ def fix_tables(md):
     "Make markdown tables robust: a `|` or `\\|` inside a code span in a table row renders as a pipe"
     lines, out, in_fence = md.split('\n'), [], False
     for i, line in enumerate(lines):
-        if re.match(r'\s*(```|~~~)', line): in_fence = not in_fence
+        if re.match(r'\s*(```|~~~)', line):
+            in_fence = not in_fence
         is_row = not in_fence and line.lstrip().startswith('|')
         out.append(_fix_table_row(line) if is_row else line)
     return '\n'.join(out)
@@ -116,12 +125,15 @@ def show_doc_names(nb):
     "The symbols whose `show_doc` section a processed notebook shows, in order, with the cell index of each"
     found = []
     for i, c in enumerate(nb.cells):
-        if c.cell_type != 'code': continue
+        if c.cell_type != 'code':
+            continue
         for o in c.get('outputs', []):
             md = o.get('data', {}).get('text/markdown')
-            if md is None: continue
+            if md is None:
+                continue
             m = _SHOW_DOC.match(''.join(md))
-            if m: found.append((m.group(1).strip('` '), i))
+            if m:
+                found.append((m.group(1).strip('` '), i))
     return found
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -136,7 +148,8 @@ class Page:
     nb: object = field(repr=False)
 
     @property
-    def href(self): return f'{self.stem}.html'
+    def href(self):
+        return f'{self.stem}.html'
 
 def sidebar_order(nbs_path):
     "Notebook names (without .ipynb) in the order of `sidebar.yml`, sections flattened"
@@ -144,9 +157,11 @@ def sidebar_order(nbs_path):
     res = []
     def walk(items):
         for it in items or []:
-            if isinstance(it, str): res.append(it)
+            if isinstance(it, str):
+                res.append(it)
             elif isinstance(it, dict):
-                if 'href' in it: res.append(it['href'])
+                if 'href' in it:
+                    res.append(it['href'])
                 walk(it.get('contents'))
     walk(data.get('website', {}).get('sidebar', {}).get('contents'))
     return [re.sub(r'\.ipynb$', '', r) for r in res]
@@ -160,8 +175,10 @@ def load_page(f):
             meta = yaml.safe_load(c.source.strip().strip('-')) or {}
             txt = f"# {meta.get('title', '')}" + (f"\n\n> {meta['description']}" if meta.get('description') else '')
             cells.append(nbformat.v4.new_markdown_cell(txt))
-        elif c.cell_type == 'markdown' and re.fullmatch(r'\s*(<!--.*?-->\s*)*', c.source, re.S): continue  # nbdev's warning comment
-        else: cells.append(c)
+        elif c.cell_type == 'markdown' and re.fullmatch(r'\s*(<!--.*?-->\s*)*', c.source, re.S):
+            continue  # nbdev's warning comment
+        else:
+            cells.append(c)
     nb.cells = cells
     title = str(meta.get('title') or f.stem)
     nb.metadata['title'] = title
@@ -176,9 +193,12 @@ def _prepare(nb):
     "Do what Quarto would: hide `#| echo: false` inputs, drop pandoc link attributes; make tables robust"
     state = (nb.metadata.get('widgets') or {}).get('application/vnd.jupyter.widget-state+json', {}).get('state', {})
     for c in nb.cells:
-        if c.cell_type == 'markdown': c.source = fix_tables(c.source)
-        if c.cell_type != 'code': continue
-        if re.search(r'^#\|\s*echo:\s*false', c.source, re.M): c.metadata.setdefault('tags', []).append('remove_input')
+        if c.cell_type == 'markdown':
+            c.source = fix_tables(c.source)
+        if c.cell_type != 'code':
+            continue
+        if re.search(r'^#\|\s*echo:\s*false', c.source, re.M):
+            c.metadata.setdefault('tags', []).append('remove_input')
         for o in c.get('outputs', []):
             d = o.get('data', {})
             view = d.get('application/vnd.jupyter.widget-view+json')
@@ -193,8 +213,10 @@ def find_mathjax():
     try:
         import jupyter_server_mathjax
         p = Path(jupyter_server_mathjax.__file__).parent/'static'
-        if (p/'MathJax.js').exists(): return p
-    except ImportError: pass
+        if (p/'MathJax.js').exists():
+            return p
+    except ImportError:
+        pass
     p = Path('/usr/share/javascript/mathjax')
     return p if (p/'MathJax.js').exists() else None
 
@@ -203,12 +225,14 @@ def install_mathjax(out):
     src = find_mathjax()
     dst = out/'mathjax'
     if src is None:
-        if dst.exists(): shutil.rmtree(dst)
+        if dst.exists():
+            shutil.rmtree(dst)
         return CDN_MATHJAX, '', ('note: no local MathJax (pip install jupyter-server-mathjax, or apt-get install libjs-mathjax): '
                                  'math is typeset by the CDN\'s MathJax, so offline it shows as TeX')
     stamp = f'{src.resolve()} {(src/"MathJax.js").stat().st_mtime}'
     if not (dst/'.source').exists() or (dst/'.source').read_text() != stamp:
-        if dst.exists(): shutil.rmtree(dst)
+        if dst.exists():
+            shutil.rmtree(dst)
         # Image fonts are for browsers from before web fonts: thousands of files nobody loads
         shutil.copytree(src, dst, ignore=shutil.ignore_patterns('png', '*.png', 'unpacked', '__pycache__'))
         (dst/'.source').write_text(stamp)
@@ -263,20 +287,26 @@ def _sidebar_html(pages, cur, site_title):
 
 def _page_nav_html(prev, nxt):
     links = ''
-    if prev: links += f'<a class="prev" rel="prev" href="{prev.href}"><small>&larr; Previous</small>{html.escape(prev.title)}</a>'
-    if nxt: links += f'<a class="next" rel="next" href="{nxt.href}"><small>Next &rarr;</small>{html.escape(nxt.title)}</a>'
+    if prev:
+        links += f'<a class="prev" rel="prev" href="{prev.href}"><small>&larr; Previous</small>{html.escape(prev.title)}</a>'
+    if nxt:
+        links += f'<a class="next" rel="next" href="{nxt.href}"><small>Next &rarr;</small>{html.escape(nxt.title)}</a>'
     return f'<nav class="page-nav" aria-label="Previous and next chapter">{links}</nav>'
 
 def local_href(href, base, site_map):
     "Where `href` points in our site (`04_model.html#x`), or None for a link off the site; base is the site URL"
     u = href.strip()
     on_site = bool(base) and (u == base or u.startswith(base + '/') or u.startswith(base + '#'))
-    if on_site: u = u[len(base):].lstrip('/')
-    elif re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*:|^//', u): return None
+    if on_site:
+        u = u[len(base):].lstrip('/')
+    elif re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*:|^//', u):
+        return None
     path, sep, frag = u.partition('#')
     path = re.sub(r'^\./', '', path)
-    if path == '' and not on_site: return u or None     # `#anchor` on this page
-    if path not in site_map and (path + '.html') in site_map: path += '.html'
+    if path == '' and not on_site:
+        return u or None     # `#anchor` on this page
+    if path not in site_map and (path + '.html') in site_map:
+        path += '.html'
     return site_map.get(path, path) + (sep + frag)
 
 def postprocess(page_html, page, pages, site_map, base, site_title, head_extra=''):
@@ -285,29 +315,42 @@ def postprocess(page_html, page, pages, site_map, base, site_title, head_extra='
     soup = BeautifulSoup(page_html, 'html.parser')
     seen, renamed = set(), {}
     for h in soup.find_all(re.compile(r'^h[1-6]$')):
-        for a in h.find_all('a', class_='anchor-link'): a.extract()
+        for a in h.find_all('a', class_='anchor-link'):
+            a.extract()
         new = base_id = slug(h.get_text())
         k = 0
-        while new in seen: k += 1; new = f'{base_id}-{k}'
+        while new in seen:
+            k += 1
+            new = f'{base_id}-{k}'
         seen.add(new)
-        if h.get('id'): renamed['#' + h['id']] = '#' + new
+        if h.get('id'):
+            renamed['#' + h['id']] = '#' + new
         h['id'] = new
-        a = soup.new_tag('a', href='#' + new, attrs={'class': 'anchor-link'}); a.string = '\u00b6'
+        a = soup.new_tag('a', href='#' + new, attrs={'class': 'anchor-link'})
+        a.string = '\u00b6'
         h.append(a)
     for a in soup.find_all('a', href=True):
-        if a['href'] in renamed: a['href'] = renamed[a['href']]; continue
+        if a['href'] in renamed:
+            a['href'] = renamed[a['href']]
+            continue
         new = local_href(a['href'], base, site_map)
-        if new is not None: a['href'] = new
+        if new is not None:
+            a['href'] = new
     for a in soup.find_all('a', href=re.compile(r'/blob/')):  # nbdev's link to a symbol's source, at the right as in Quarto
-        if a.get_text() == 'source': a['class'] = 'source-link'; a['target'] = '_blank'
+        if a.get_text() == 'source':
+            a['class'] = 'source-link'
+            a['target'] = '_blank'
     chapters = {p.stem: p for p in pages}
     for code in soup.find_all('code'):
         name = re.sub(r'\.ipynb$', '', code.get_text())
         p = chapters.get(name)
-        if p is None or p is page or code.find_parent(['a', 'pre']) is not None: continue
+        if p is None or p is page or code.find_parent(['a', 'pre']) is not None:
+            continue
         code.wrap(soup.new_tag('a', href=p.href))
-    for s in soup.find_all('script', src=re.compile(r'require\.js|require\.min\.js')): s.decompose()  # no widgets here
-    style = soup.new_tag('style'); style.string = SITE_CSS
+    for s in soup.find_all('script', src=re.compile(r'require\.js|require\.min\.js')):
+        s.decompose()  # no widgets here
+    style = soup.new_tag('style')
+    style.string = SITE_CSS
     soup.head.append(style)
     if head_extra:
         mj = soup.find('script', src=re.compile('MathJax'))
@@ -327,7 +370,8 @@ def drop_dead_private_links(soups):
             path, _, frag = a['href'].partition('#')
             target = path or href
             if frag and target in ids and frag not in ids[target] and frag.split('.')[-1].startswith('_') and a.find('code'):
-                a.unwrap(); n += 1
+                a.unwrap()
+                n += 1
     return n
 
 def render_site(proc, out, order, cfg):
@@ -343,17 +387,20 @@ def render_site(proc, out, order, cfg):
     site_map = {}
     for stem in order:  # every chapter, even one whose processing failed, so links name the page that is missing
         site_map.update({_nbpath2html(Path(f'{stem}.ipynb')).name: f'{stem}.html', f'{stem}.ipynb': f'{stem}.html'})
-    for p in pages: site_map.update({p.out_file: p.href, f'{p.stem}.ipynb': p.href, p.href: p.href})
+    for p in pages:
+        site_map.update({p.out_file: p.href, f'{p.stem}.ipynb': p.href, p.href: p.href})
     site_map[''] = 'index.html'
     base = (str(cfg.get('doc_host', '')).rstrip('/') + '/' + str(cfg.get('doc_baseurl', '')).strip('/')).rstrip('/')
     for f in out.glob('*.html'):
-        if f.stem not in {p.stem for p in pages}: f.unlink()  # a page of a renamed or removed notebook
+        if f.stem not in {p.stem for p in pages}:
+            f.unlink()  # a page of a renamed or removed notebook
     soups = {}
     for p in pages:
         body, _ = exp.from_notebook_node(_prepare(p.nb))
         soups[p.href] = postprocess(body, p, pages, site_map, base, cfg.get('title', cfg.lib_name), mathjax_extra)
     n = drop_dead_private_links(soups)
-    for href, soup in soups.items(): (out/href).write_text(str(soup), encoding='utf-8')
+    for href, soup in soups.items():
+        (out/href).write_text(str(soup), encoding='utf-8')
     return pages, [note, f'unlinked {n} mention(s) of private names, which have no section to link to']
 
 def readme_text(proc, cfg):
@@ -376,65 +423,92 @@ class _PageScan(HTMLParser):
         self.headings, self._in, self._nav, self._h = [], None, None, None
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if a.get('id'): self.ids.append(a['id'])
-        if tag == 'a' and a.get('name'): self.ids.append(a['name'])
-        if tag == 'title': self._in = 'title'
-        if tag == 'img': self.imgs += 1
-        if tag == 'nav': self._nav = a.get('class', ''); self.navs.setdefault(self._nav, [])
+        if a.get('id'):
+            self.ids.append(a['id'])
+        if tag == 'a' and a.get('name'):
+            self.ids.append(a['name'])
+        if tag == 'title':
+            self._in = 'title'
+        if tag == 'img':
+            self.imgs += 1
+        if tag == 'nav':
+            self._nav = a.get('class', '')
+            self.navs.setdefault(self._nav, [])
         if tag == 'a' and 'href' in a:
             self.links.append(a['href'])
-            if self._nav is not None: self.navs[self._nav].append((a['href'], a.get('class', ''), a.get('rel', '')))
-        if re.fullmatch(r'h[1-6]', tag): self._h = [a.get('id', ''), '']
+            if self._nav is not None:
+                self.navs[self._nav].append((a['href'], a.get('class', ''), a.get('rel', '')))
+        if re.fullmatch(r'h[1-6]', tag):
+            self._h = [a.get('id', ''), '']
     def handle_endtag(self, tag):
-        if tag == 'title': self._in = None
-        if tag == 'nav': self._nav = None
-        if re.fullmatch(r'h[1-6]', tag) and self._h: self.headings.append(tuple(self._h)); self._h = None
+        if tag == 'title':
+            self._in = None
+        if tag == 'nav':
+            self._nav = None
+        if re.fullmatch(r'h[1-6]', tag) and self._h:
+            self.headings.append(tuple(self._h))
+            self._h = None
     def handle_data(self, data):
-        if self._in == 'title': self.title += data
-        if self._h is not None: self._h[1] += data
+        if self._in == 'title':
+            self.title += data
+        if self._h is not None:
+            self._h[1] += data
 
 def scan(path):
-    s = _PageScan(); s.feed(path.read_text(encoding='utf-8')); return s
+    s = _PageScan()
+    s.feed(path.read_text(encoding='utf-8'))
+    return s
 
 def check_site(out, order, base=''):
     "Problems with the written site in `out`, pages expected in `order`: navigation, titles, links, ids"
     problems, scans = [], {}
     for stem in order:
         f = out/f'{stem}.html'
-        if f.exists(): scans[stem] = scan(f)
+        if f.exists():
+            scans[stem] = scan(f)
     for i, stem in enumerate(order):
         s = scans.get(stem)
-        if s is None: continue
+        if s is None:
+            continue
         name = f'{stem}.html'
-        if not s.title.strip() or s.title.strip() == 'Notebook': problems.append(f'{name}: page title is {s.title.strip()!r}')
+        if not s.title.strip() or s.title.strip() == 'Notebook':
+            problems.append(f'{name}: page title is {s.title.strip()!r}')
         side = s.navs.get('site-sidebar', [])
         hrefs = [h for h, c, _ in side if 'site-title' not in c.split()]
-        if not side: problems.append(f'{name}: no sidebar')
+        if not side:
+            problems.append(f'{name}: no sidebar')
         else:
             want = [f'{o}.html' for o in order if o in scans]
             if hrefs != want:
                 problems.append(f'{name}: sidebar lists {hrefs}, not the chapters in sidebar.yml order')
             active = [h for h, c, _ in side if 'active' in c.split()]
-            if active != [name]: problems.append(f'{name}: sidebar marks {active or "nothing"} as the current page')
+            if active != [name]:
+                problems.append(f'{name}: sidebar marks {active or "nothing"} as the current page')
         pn = s.navs.get('page-nav', [])
         rels = {r: h for h, _, r in pn}
         present = [o for o in order if o in scans]
         j = present.index(stem)
         want_prev = f'{present[j-1]}.html' if j > 0 else None
         want_next = f'{present[j+1]}.html' if j+1 < len(present) else None
-        if rels.get('prev') != want_prev: problems.append(f'{name}: previous link is {rels.get("prev")}, expected {want_prev}')
-        if rels.get('next') != want_next: problems.append(f'{name}: next link is {rels.get("next")}, expected {want_next}')
+        if rels.get('prev') != want_prev:
+            problems.append(f'{name}: previous link is {rels.get("prev")}, expected {want_prev}')
+        if rels.get('next') != want_next:
+            problems.append(f'{name}: next link is {rels.get("next")}, expected {want_next}')
         dup = sorted({x for x in s.ids if s.ids.count(x) > 1})
-        if dup: problems.append(f'{name}: duplicate ids {dup}')
+        if dup:
+            problems.append(f'{name}: duplicate ids {dup}')
     for stem, s in scans.items():
         for href in s.links:
             if base and (href == base or href.startswith(base + '/')):
-                problems.append(f'{stem}.html: link {href} points at the online site, not a page here'); continue
-            if re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*:|^//', href): continue
+                problems.append(f'{stem}.html: link {href} points at the online site, not a page here')
+                continue
+            if re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*:|^//', href):
+                continue
             path, _, frag = href.partition('#')
             target = stem if path == '' else re.sub(r'\.html$', '', unquote(path))
             if target not in scans:
-                if not (out/unquote(path)).exists(): problems.append(f'{stem}.html: broken link {href}')
+                if not (out/unquote(path)).exists():
+                    problems.append(f'{stem}.html: broken link {href}')
                 continue
             if frag and unquote(frag) not in scans[target].ids:
                 problems.append(f'{stem}.html: broken link {href} (no id {unquote(frag)!r} on {target}.html)')
@@ -447,17 +521,22 @@ def check_pages(cfg, pages, order, proc_results, out):
     nbs = cfg.nbs_path
     notebooks = sorted(f.stem for f in nbs.glob('*.ipynb') if not f.name.startswith(('_', '.')))
     for stem in notebooks:
-        if stem not in order: problems.append(f'{stem}.ipynb: not in nbs/sidebar.yml')
+        if stem not in order:
+            problems.append(f'{stem}.ipynb: not in nbs/sidebar.yml')
     for stem in order:
-        if not (nbs/f'{stem}.ipynb').exists(): problems.append(f'nbs/sidebar.yml: lists {stem}.ipynb, which does not exist')
-    for stem in sorted({o for o in order if order.count(o) > 1}): problems.append(f'nbs/sidebar.yml: lists {stem}.ipynb twice')
+        if not (nbs/f'{stem}.ipynb').exists():
+            problems.append(f'nbs/sidebar.yml: lists {stem}.ipynb, which does not exist')
+    for stem in sorted({o for o in order if order.count(o) > 1}):
+        problems.append(f'nbs/sidebar.yml: lists {stem}.ipynb twice')
     q = yaml.safe_load((nbs/'_quarto.yml').read_text(encoding='utf-8')) if (nbs/'_quarto.yml').exists() else {}
     if 'sidebar.yml' not in (q or {}).get('metadata-files', []):
         problems.append('nbs/_quarto.yml: metadata-files does not list sidebar.yml, so a Quarto build would not get its order')
     by_stem = {p.stem: p for p in pages}
     for stem in notebooks:
         page = by_stem.get(stem)
-        if page is None: problems.append(f'{stem}.ipynb: no HTML page'); continue
+        if page is None:
+            problems.append(f'{stem}.ipynb: no HTML page')
+            continue
         src = nbformat.read(nbs/f'{stem}.ipynb', as_version=4)
         html_text = (out/page.href).read_text(encoding='utf-8')
         s = scan(out/page.href)
@@ -467,8 +546,10 @@ def check_pages(cfg, pages, order, proc_results, out):
             mod = import_module(f'{cfg.lib_name}.{m.group(1)}')
             for sym in getattr(mod, '__all__', []):
                 obj = getattr(mod, sym, None)  # nbdev documents functions and classes, not constants
-                if not (inspect.isfunction(obj) or inspect.isclass(obj)) or getattr(obj, '__module__', None) != mod.__name__: continue
-                if sym not in heads: problems.append(f'{stem}.ipynb: no show_doc section for `{sym}`')
+                if not (inspect.isfunction(obj) or inspect.isclass(obj)) or getattr(obj, '__module__', None) != mod.__name__:
+                    continue
+                if sym not in heads:
+                    problems.append(f'{stem}.ipynb: no show_doc section for `{sym}`')
         names = show_doc_names(page.nb)
         for sym in sorted({n for n, _ in names if [x for x, _ in names].count(n) > 1}):
             explicit = [i for i, c in enumerate(src.cells) if c.cell_type == 'code' and re.search(rf'show_doc\(\s*{re.escape(sym)}\s*[,)]', c.source)]
@@ -476,7 +557,8 @@ def check_pages(cfg, pages, order, proc_results, out):
             problems.append(f'{stem}.ipynb: `{sym}` is documented {[x for x, _ in names].count(sym)} times{where}')
         n_img = sum(1 for c in src.cells if c.cell_type == 'code' for o in c.get('outputs', [])
                     if 'image/png' in o.get('data', {}) or 'image/svg+xml' in o.get('data', {}))
-        if s.imgs < n_img: problems.append(f'{stem}.ipynb: {n_img} plots saved, {s.imgs} images rendered')
+        if s.imgs < n_img:
+            problems.append(f'{stem}.ipynb: {n_img} plots saved, {s.imgs} images rendered')
     return problems
 
 def outputs_summary(pages):
@@ -521,12 +603,14 @@ def main():
     root = cfg.config_path
     proc, results = proc_nbs(cfg, args.workers)
     for name, _, mixed in results:
-        if mixed: print(f'note: {name}: nbdev runs cell(s) {mixed_cells(cfg.nbs_path/name, mixed)} to build the docs '
-                        '(imports mixed with other code)')
+        if mixed:
+            print(f'note: {name}: nbdev runs cell(s) {mixed_cells(cfg.nbs_path/name, mixed)} to build the docs '
+                  '(imports mixed with other code)')
     order = sidebar_order(cfg.nbs_path)
     out = root/'_docs_html'
     pages, notes = render_site(proc, out, order, cfg)
-    for n in notes: print(n)
+    for n in notes:
+        print(n)
     base = (str(cfg.get('doc_host', '')).rstrip('/') + '/' + str(cfg.get('doc_baseurl', '')).strip('/')).rstrip('/')
     problems += check_pages(cfg, pages, order, results, out)
     problems += check_site(out, [p.stem for p in pages], base)
@@ -537,12 +621,15 @@ def main():
         if args.check:
             if not readme.exists() or readme.read_text(encoding='utf-8') != new:
                 problems.append('README.md does not match nbs/index.ipynb: run `python tools/docs.py` and commit it')
-        else: readme.write_text(new, encoding='utf-8')
-    else: problems.append(f'{cfg.readme_nb}: not processed, so README.md was not checked or written')
+        else:
+            readme.write_text(new, encoding='utf-8')
+    else:
+        problems.append(f'{cfg.readme_nb}: not processed, so README.md was not checked or written')
     print(f'rendered {len(pages)} pages into {out} (open {out/"index.html"})')
     if problems:
         print('docs check failed:\n  ' + '\n  '.join(problems), file=sys.stderr)
         sys.exit(1)
     print('docs check passed')
 
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

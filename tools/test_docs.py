@@ -45,7 +45,8 @@ def test_local_href():
     assert docs.local_href('https://x.github.io/projother/a.html', base, site) is None
 
 def _page(stem, title, cells):
-    nb = nbformat.v4.new_notebook(cells=cells); nb.metadata['title'] = title
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata['title'] = title
     return docs.Page(stem, title, '', f'{stem.split("_", 1)[-1]}.html', nb)
 
 def _site(d):
@@ -63,12 +64,14 @@ def _site(d):
         body, _ = exp.from_notebook_node(p.nb)
         soups[p.href] = docs.postprocess(body, p, pages, site, base, 'proj')
     assert docs.drop_dead_private_links(soups) == 1
-    for href, soup in soups.items(): (d/href).write_text(str(soup), encoding='utf-8')
+    for href, soup in soups.items():
+        (d/href).write_text(str(soup), encoding='utf-8')
     return base
 
 def test_site_check_passes_and_catches():
     with tempfile.TemporaryDirectory() as d:
-        d = Path(d); base = _site(d)
+        d = Path(d)
+        base = _site(d)
         assert docs.check_site(d, ['index', '01_model'], base) == []
         idx = (d/'index.html').read_text(encoding='utf-8')
         assert '<title>Home</title>' in idx
@@ -110,7 +113,8 @@ def run():
     fails = []
     for name, fn in list(globals().items()):
         if name.startswith('test_') and callable(fn):
-            try: fn()
+            try:
+                fn()
             except Exception as e:
                 traceback.print_exc()
                 fails.append(f'{name}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}')
