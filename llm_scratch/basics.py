@@ -12,8 +12,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['cpu_count', 'atomic_path', 'atomic_write', 'atomic_write_files', 'small_tmpfs', 'fill_disk', 'read_text_chunk',
-           'imap_workers', 'read_checkpoint', 'unwrap_model', 'pick_device', 'cli_errors', 'script_path', 'check_files',
-           'saved_file']
+           'imap_workers', 'read_checkpoint', 'unwrap_model', 'pick_device', 'cli_errors', 'check_text', 'script_path',
+           'check_files', 'saved_file']
 
 # %% ../nbs/00_basics.ipynb #8e5e4eda
 def cpu_count() -> int: # cores this process may run on
@@ -321,6 +321,15 @@ def cli_errors(prog: str): # the command's name, e.g. `llm_scratch_train`
         if isinstance(e, (RuntimeError, AssertionError, TypeError, AttributeError)):
             msg = f"{type(e).__name__}: {msg}"
         raise SystemExit(f"{prog}: error: {msg[:500]}") from None
+
+# %% ../nbs/00_basics.ipynb #aa2d4262
+def check_text(s: str, name: str) -> str:  # `s`, when it is valid text
+    "`s`, or a `ValueError` naming `name` when `s` cannot be written as UTF-8 (it came from bytes that were not)"
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError as e:
+        raise ValueError(f"{name} {s[:40]!r} is not valid UTF-8 text (character {e.start})") from None
 
 # %% ../nbs/00_basics.ipynb #75a34ea6
 def script_path(name: str) -> str: # e.g. `llm_scratch_bpe`

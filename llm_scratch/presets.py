@@ -8,7 +8,8 @@ import math, typing
 from dataclasses import fields
 
 from .model import _CHOICES
-from .train import TrainConfig, _check_text
+from .basics import check_text
+from .train import TrainConfig
 
 # %% auto #0
 __all__ = ['PRESETS', 'make_config']
@@ -63,8 +64,8 @@ _AT_LEAST = {1: "vocab_size d_model num_layers num_heads d_ff batch_size context
 def _check_config(cfg: TrainConfig):
     "Raise a `ValueError` naming the first setting of `cfg` that has the wrong type or is out of range"
     _check_types(cfg)
-    _check_text(cfg.sample_prompt, "--sample_prompt")
-    [_check_text(s, "--special_tokens") for s in cfg.special_tokens]
+    check_text(cfg.sample_prompt, "--sample_prompt")
+    [check_text(s, "--special_tokens") for s in cfg.special_tokens]
     for lo, names in _AT_LEAST.items():
         for k in names:
             if getattr(cfg, k) is not None and not getattr(cfg, k) >= lo:

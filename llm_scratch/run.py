@@ -24,7 +24,7 @@ from .optim import AdamW, MuonWithAdamW, muon_param_groups, param_groups
 from .stories import prepare_builtin_data
 from .tokenizer import Tokenizer
 from .train import (Callback, CancelFit, CheckFinite, LogMetrics, LogSamples, SaveBest, SaveCheckpoints, TrainConfig,
-                               autocast_for, fit, latest_checkpoint, resume_timeline, unigram_entropy, _check_text, _clean_tmp, _set_rng_state)
+                               autocast_for, fit, latest_checkpoint, resume_timeline, unigram_entropy, _clean_tmp, _set_rng_state)
 
 # %% auto #0
 __all__ = ['StopOnSignal', 'PlotMetrics', 'ProgressBar', 'train', 'train_parser', 'config_from_args', 'train_cli']

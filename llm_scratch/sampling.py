@@ -20,7 +20,7 @@ from torch import Tensor
 from .basics import check_files, cli_errors, pick_device, read_checkpoint, read_text_chunk, saved_file
 from .model import load_model
 from .tokenizer import Tokenizer
-from .train import _check_text
+from .basics import check_text
 
 # %% ../nbs/07_sampling.ipynb #c580204f
 def _check_sampling(temperature, top_k, top_p):
@@ -430,13 +430,13 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
         _check_generation(max_new_tokens, temperature, top_k, top_p)
         if not (prompt or interactive):
             raise ValueError("--prompt is empty: give some text to continue (or use --interactive)")
-        _check_text(prompt, '--prompt')
-        [_check_text(s, '--special_tokens') for s in special_tokens or []]
+        check_text(prompt, '--prompt')
+        [check_text(s, '--special_tokens') for s in special_tokens or []]
         check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
         model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens, pick_device(device))
         args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, use_cache=cache)
         for i, p in enumerate(_stdin_lines() if interactive else [prompt], 1):
-            if interactive and not _check_text(p, f'stdin line {i}').strip():
+            if interactive and not check_text(p, f'stdin line {i}').strip():
                 continue
             for piece in generate_stream(model, tokenizer, p, **args):
                 print(piece, end='', flush=True)

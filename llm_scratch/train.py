@@ -165,15 +165,6 @@ class TrainConfig:
     peak_tflops: float | None = None  # accelerator peak for MFU (default: known GPUs' dense bf16/TF32 peak)
     threads: int = 0  # CPU threads for torch; 0: torch's default
 
-# %% ../nbs/06_training_loop.ipynb #f351c4c7
-def _check_text(s: str, name: str) -> str:  # `s`, when it is valid text
-    "`s`, or a `ValueError` naming `name` when `s` cannot be written as UTF-8 (it came from bytes that were not)"
-    try:
-        s.encode("utf-8")
-        return s
-    except UnicodeEncodeError as e:
-        raise ValueError(f"{name} {s[:40]!r} is not valid UTF-8 text (character {e.start})") from None
-
 # %% ../nbs/06_training_loop.ipynb #300d7afe
 def _step_batch(dataset, cfg: TrainConfig, it: int, rank: int = 0, world: int = 1, device="cpu"):
     "This process's share of step `it`'s global batch"
