@@ -52,19 +52,24 @@ def main():
     q, k, v = (torch.randn(B, nh, T, d_k, device=dev, dtype=dt, requires_grad=True) for _ in range(3))
     grad = torch.randn(B, nh, T, d_k, device=dev, dtype=dt)
     mask = _causal_mask(T, T, dev)
-    rows.append(compare('sdpa fn fwd+bwd', lambda q, k, v: scaled_dot_product_attention(q, k, v, mask),
-                        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True), (q, k, v), grad, args.repeats))
+    rows.append(compare('sdpa fn fwd+bwd',
+                        lambda q, k, v: scaled_dot_product_attention(q, k, v, mask),
+                        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+                        (q, k, v), grad, args.repeats))
     # the whole layer (projections + RoPE + attention), attn_impl='scratch' vs 'sdpa'
-    scratch = MultiHeadSelfAttention(nh * d_k, nh, max_seq_len=T, theta=10000.0, attn_impl='scratch', device=dev, dtype=dt)
+    scratch = MultiHeadSelfAttention(nh * d_k, nh, max_seq_len=T, theta=10000.0, attn_impl='scratch',
+                                     device=dev, dtype=dt)
     fast = MultiHeadSelfAttention(nh * d_k, nh, max_seq_len=T, theta=10000.0, attn_impl='sdpa', device=dev, dtype=dt)
     fast.load_state_dict(scratch.state_dict())
     x = torch.randn(B, T, nh * d_k, device=dev, dtype=dt, requires_grad=True)
-    rows.append(compare('MHA layer fwd+bwd', scratch, fast, (x,), torch.randn(B, T, nh * d_k, device=dev, dtype=dt), args.repeats))
+    rows.append(compare('MHA layer fwd+bwd', scratch, fast, (x,), torch.randn(B, T, nh * d_k, device=dev, dtype=dt),
+                        args.repeats))
 
     where = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f"CPU, {torch.get_num_threads()} threads"
     print(f"torch {torch.__version__}, {where}, {args.dtype}, batch {B}, heads {nh}, T {T}, d_k {d_k}, "
           f"{args.repeats} alternating repeats, load average {os.getloadavg()[0]:.2f}")
-    print(f"{'':20s} {'ours ms (median)':>16s} {'torch ms (median)':>17s} {'ours best':>10s} {'torch best':>10s} {'ours/torch':>10s}")
+    print(f"{'':20s} {'ours ms (median)':>16s} {'torch ms (median)':>17s} "
+          f"{'ours best':>10s} {'torch best':>10s} {'ours/torch':>10s}")
     for r in rows:
         print(f"{r[0]:20s} {r[1]:16.1f} {r[2]:17.1f} {r[3]:10.1f} {r[4]:10.1f} {r[5]:10.2f}x")
 

@@ -105,17 +105,23 @@ def main():
                 for name, script in order:
                     res[name].append(run(script, path, V, a.cores))
                     w, c, m, info = res[name][-1]
-                    print(f"  {size:>4} V={V:<6} {name:<4} wall {w:6.2f} s  cpu {c:6.2f} s  {m:5.0f} MB  load {os.getloadavg()[0]:.1f}  {info}", flush=True)
-            best = lambda k, j: min(r[j] for r in res[k])
+                    print(f"  {size:>4} V={V:<6} {name:<4} wall {w:6.2f} s  cpu {c:6.2f} s  {m:5.0f} MB  "
+                          f"load {os.getloadavg()[0]:.1f}  {info}", flush=True)
+
+            def best(k, j):
+                return min(r[j] for r in res[k])
             oi = min(res["ours"], key=lambda r: r[0])[3]
-            rows.append((f"{mb:.1f} MB", V, best("ours", 0), best("hf", 0), best("ours", 1), best("hf", 1), best("ours", 2), best("hf", 2),
+            rows.append((f"{mb:.1f} MB", V,
+                         best("ours", 0), best("hf", 0), best("ours", 1), best("hf", 1), best("ours", 2), best("hf", 2),
                          mb / oi["pretokenize_cpu_s"], oi["pretokenize_s"], oi["merge_s"], oi["merge_cpu_s"]))
     print(f"uptime after: {os.getloadavg()}")
     hdr = ("corpus", "vocab", "wall ours s", "wall HF s", "wall ratio", "CPU ours s", "CPU HF s", "CPU ratio",
            "RSS ours MB", "RSS HF MB", "RSS ratio", "pretok MB/CPU-s", "pretok wall s", "merge wall s", "merge CPU s")
     print("\n| " + " | ".join(hdr) + " |\n|" + "---|" * len(hdr))
     for c, V, ow, hw, oc, hc, om, hm, rate, pt, ms, mc in rows:
-        print(f"| {c} | {V:,} | {ow:.2f} | {hw:.2f} | {ow / hw:.2f}x | {oc:.2f} | {hc:.2f} | {oc / hc:.2f}x | {om:.0f} | {hm:.0f} | {om / hm:.2f}x "
+        print(f"| {c} | {V:,} | {ow:.2f} | {hw:.2f} | {ow / hw:.2f}x "
+              f"| {oc:.2f} | {hc:.2f} | {oc / hc:.2f}x "
+              f"| {om:.0f} | {hm:.0f} | {om / hm:.2f}x "
               f"| {rate:.1f} | {pt:.2f} | {ms:.2f} | {mc:.2f} |")
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ from llm_scratch.basics import atomic_path
 from llm_scratch.experiments import EOT, FORTUNES_DIR, fortune_files, quotations  # also importable from here
 
 def build_fortunes_corpus(out_path, max_bytes=None, root=FORTUNES_DIR):
-    "Write all quotations under `root` joined with `<|endoftext|>` to `out_path` (atomically); with `max_bytes`, stop before the quotation that would pass it."
+    ("Write all quotations under `root` joined with `<|endoftext|>` to `out_path` (atomically); "
+     "with `max_bytes`, stop before the quotation that would pass it.")
     root = Path(root)
     if not root.is_dir():
-        raise FileNotFoundError(f"fortunes corpus not installed: {root} (apt-get install fortunes fortunes-de fortunes-es fortunes-it fortunes-cs fortunes-zh)")
+        raise FileNotFoundError(f"fortunes corpus not installed: {root} (apt-get install fortunes fortunes-de "
+                                "fortunes-es fortunes-it fortunes-cs fortunes-zh)")
     sep, n = EOT.encode(), 0
     with atomic_path(out_path) as tmp, open(tmp, "wb") as f:
         for p in fortune_files(root):

@@ -5,19 +5,21 @@ cosine schedule, validation, checkpoint, metrics) with the original project's co
 16 heads, d_ff 1344, RoPE theta 10000, vocab 10000, batch 128 x 256 tokens, max_lr 1e-3, betas (0.9, 0.95), weight decay
 0.01, clipping at 1.0; only the schedule is compressed (warm-up 30 steps, cosine to `--steps`) so the loss visibly falls
 within a few hundred steps. The data is the package's built-in stories corpus (no network needed), tokenized with our
-BPE (768 tokens; the model keeps the original 10000-row vocabulary). For each phase it prints tokens/s (median over the records after the first, which holds the warm-up/compile),
-MFU (model FLOPs from `TransformerLM.flops_per_token` over the dense peak: 989 TFLOP/s bf16 and 494.7 TFLOP/s TF32 for an
-H100 SXM, see `llm_scratch.run._PEAK_TFLOPS`), the first and last training loss and the validation loss, and whether
-anything was NaN. A failing phase (e.g. a torch.compile error) is reported and the next one runs.
+BPE (768 tokens; the model keeps the original 10000-row vocabulary). For each phase it prints tokens/s (median over the
+records after the first, which holds the warm-up/compile), MFU (model FLOPs from `TransformerLM.flops_per_token` over
+the dense peak: 989 TFLOP/s bf16 and 494.7 TFLOP/s TF32 for an H100 SXM, see `llm_scratch.run._PEAK_TFLOPS`), the
+first and last training loss and the validation loss, and whether anything was NaN. A failing phase (e.g. a
+torch.compile error) is reported and the next one runs.
 
 On the GPU machine (torch preinstalled, no network; fastcore travels as a wheel; matplotlib draws each phase's
 metrics.png; no phase has a tokenizer, so nothing samples and ipywidgets is never imported):
 
-    pip install -q --no-index --no-deps .whl/fastcore-*.whl; pip install -q --no-deps --no-build-isolation -e . && python bench/gpu_check.py
+    pip install -q --no-index --no-deps .whl/fastcore-*.whl
+    pip install -q --no-deps --no-build-isolation -e . && python bench/gpu_check.py
 
 On a CPU, a smoke test: python bench/gpu_check.py --device cpu --steps 3 --batch_size 2 --context_length 32
 """
-import argparse, json, math, os, statistics, sys, tempfile, time, traceback
+import argparse, json, math, statistics, sys, tempfile, time, traceback
 
 import torch
 try:
@@ -35,7 +37,8 @@ def parse():
     p.add_argument('--steps', type=int, default=300, help='training steps per phase')
     p.add_argument('--batch_size', type=int, default=128)
     p.add_argument('--context_length', type=int, default=256)
-    p.add_argument('--phases', default='fp32,bf16,bf16+compile', help='comma-separated: fp32, bf16, fp32+compile, bf16+compile')
+    p.add_argument('--phases', default='fp32,bf16,bf16+compile',
+                   help='comma-separated: fp32, bf16, fp32+compile, bf16+compile')
     p.add_argument('--stories', type=int, default=6000, help='stories in the built-in corpus')
     return p.parse_args()
 
@@ -72,7 +75,8 @@ def main():
     with tempfile.TemporaryDirectory() as root:
         t0 = time.perf_counter()
         paths = prepare_builtin_data(f'{root}/data', args.stories, 768)
-        print(f'built-in corpus: {args.stories} stories, BPE 768, prepared in {time.perf_counter() - t0:.1f} s', flush=True)
+        print(f'built-in corpus: {args.stories} stories, BPE 768, prepared in {time.perf_counter() - t0:.1f} s',
+              flush=True)
         # the original model has a 10000-token vocabulary: we keep it (the data's ids are < 768) and leave the
         # tokenizer out, so the phases time training alone, without samples
         paths = dict(train_dataset_path=paths['train_dataset_path'], val_dataset_path=paths['val_dataset_path'])
@@ -88,7 +92,8 @@ def main():
                 torch.cuda.reset_peak_memory_stats(dev)
     print(f'\nmodel: d_model 512, 4 layers, 16 heads, d_ff 1344, batch {args.batch_size} x {args.context_length}, '
           f'{args.steps} steps per phase; MFU vs dense peak (H100 SXM: bf16 989, TF32 494.7 TFLOP/s)')
-    print(f'{"phase":14} {"tokens/s":>10} {"MFU":>6} {"loss first -> last":>20} {"val":>7} {"NaN":>4} {"1st rec s":>9} {"wall s":>7}')
+    print(f'{"phase":14} {"tokens/s":>10} {"MFU":>6} {"loss first -> last":>20} '
+          f'{"val":>7} {"NaN":>4} {"1st rec s":>9} {"wall s":>7}')
     for r in rows:
         if 'error' in r:
             print(f'{r["phase"]:14} FAILED: {r["error"]}')

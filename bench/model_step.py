@@ -2,29 +2,31 @@
 
 One step = forward + `F.cross_entropy` + backward + `torch.optim.AdamW.step` + `zero_grad`. Both models get the same
 configuration (the original project's: vocab 10000, context 256, d_model 512, 4 layers, 16 heads, d_ff 1344, RoPE
-theta 10000) and the same weights (ours converted with `llm_scratch.hf_export.hf_state_dict`), and both step PyTorch's own
-AdamW, so the model is the only thing that differs. Candidates run interleaved (A B C A B C ...) and we report the median
-tokens/s of each, so background load on the shared machine hits them all alike. Peak memory of a step is measured
+theta 10000) and the same weights (ours converted with `llm_scratch.hf_export.hf_state_dict`), and both step PyTorch's
+own AdamW, so the model is the only thing that differs. Candidates run interleaved (A B C A B C ...) and we report the
+median tokens/s of each, so background load on the shared machine hits them all alike. Peak memory of a step is measured
 in a fresh subprocess per candidate, after a first step has allocated the optimizer state (CPU: peak RSS, reset
 through /proc/self/clear_refs, over the RSS before the step; CUDA: `torch.cuda.max_memory_allocated`).
 
 On a busy shared machine, wall time with 2 threads swings by 2x between identical steps (other processes preempt the
 OpenMP threads); `--threads 1 --cpu_time` counts the CPU time of one thread and repeats to within a few per cent.
 `--breakdown` splits the step into forward / loss / backward / AdamW. On CPU about 80% of the step is matmuls and
-another 10% the fused attention kernel, loss and AdamW, identical on both sides; that bounds what the model code can win.
+another 10% the fused attention kernel, loss and AdamW, identical on both sides; that bounds what the model code can
+win.
 
     python bench/model_step.py                  # CPU, batch 8 x 256, fp32
     python bench/model_step.py --threads 1 --cpu_time --breakdown   # steadier ratios on a loaded machine
     python bench/model_step.py --device cuda --batch_size 64 --dtype bf16   # autocast bf16 on a GPU
 """
-import argparse, json, os, resource, statistics, subprocess, sys, time
+import argparse, json, os, statistics, subprocess, sys, time
 import torch
 import torch.nn.functional as F
 
 from llm_scratch.model import ModelConfig, TransformerLM
 from llm_scratch.hf_export import hf_llama_config, hf_state_dict
 
-ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344, rope_theta=10000.0)
+ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344,
+                rope_theta=10000.0)
 CANDIDATES = ['ours-sdpa', 'ours-scratch', 'hf-sdpa', 'hf-eager']
 
 
@@ -118,13 +120,16 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--device', default='cpu')
     p.add_argument('--batch_size', type=int, default=8)
-    p.add_argument('--dtype', choices=['fp32', 'bf16'], default='fp32', help='bf16 = autocast to bfloat16, fp32 weights')
-    p.add_argument('--repeats', type=int, default=5, help='interleaved rounds; each times `--steps` steps per candidate')
+    p.add_argument('--dtype', choices=['fp32', 'bf16'], default='fp32',
+                   help='bf16 = autocast to bfloat16, fp32 weights')
+    p.add_argument('--repeats', type=int, default=5,
+                   help='interleaved rounds; each times `--steps` steps per candidate')
     p.add_argument('--steps', type=int, default=2)
     p.add_argument('--candidates', default=','.join(CANDIDATES))
     p.add_argument('--threads', type=int, default=None)
     p.add_argument('--no_memory', action='store_true', help='skip the peak-memory subprocesses')
-    p.add_argument('--cpu_time', action='store_true', help='time with process CPU time, not wall time: steadier on a busy '
+    p.add_argument('--cpu_time', action='store_true',
+                   help='time with process CPU time, not wall time: steadier on a busy '
                    'machine, meaningful with --threads 1 (CPU only)')
     p.add_argument('--breakdown', action='store_true', help='also time forward / loss / backward / AdamW separately '
                    '(adds a sync between phases on a GPU)')
@@ -148,7 +153,7 @@ def main():
         runs[n]()  # warm up: allocator, optimizer state, kernels
     # Same weights and batch, so the first losses must agree: a cheap check that we compare like with like.
     tol = 1e-3 if args.dtype == 'fp32' else 5e-2
-    bad = {n: l for n, l in first_loss.items() if abs(l - first_loss[names[0]]) > tol}
+    bad = {n: loss for n, loss in first_loss.items() if abs(loss - first_loss[names[0]]) > tol}
     if bad:
         raise SystemExit(f"first-step losses differ, the candidates are not the same model: {first_loss}")
     for n in names:
@@ -167,7 +172,8 @@ def main():
     if not args.no_memory:
         for n in names:
             out = subprocess.run([sys.executable, __file__, '--memory_of', n, '--device', args.device, '--batch_size',
-                                  str(args.batch_size), '--dtype', args.dtype] + (['--threads', str(args.threads)] if args.threads else []),
+                                  str(args.batch_size), '--dtype', args.dtype]
+                                 + (['--threads', str(args.threads)] if args.threads else []),
                                  capture_output=True, text=True, check=True)
             mem[n] = json.loads(out.stdout.strip().splitlines()[-1])
     dev = torch.cuda.get_device_name() if device.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
@@ -175,7 +181,8 @@ def main():
           f"torch {torch.__version__}, {args.repeats} rounds x {args.steps} steps, "
           f"{'CPU' if clock is time.process_time else 'wall'} time, load {os.getloadavg()[0]:.2f}")
     ref = statistics.median(times['hf-sdpa']) if 'hf-sdpa' in times else None
-    print(f"{'candidate':<14}{'median ms':>11}{'best ms':>10}{'tokens/s':>11}{'vs hf-sdpa':>12}{'step MiB':>10}{'peak MiB':>10}")
+    print(f"{'candidate':<14}{'median ms':>11}{'best ms':>10}{'tokens/s':>11}{'vs hf-sdpa':>12}"
+          f"{'step MiB':>10}{'peak MiB':>10}")
     for n in names:
         med = statistics.median(times[n])
         ratio = f"{ref / med:.2f}x" if ref else '-'

@@ -16,18 +16,20 @@ blocks, as `muon_param_groups` picks them), lr 0.02, weight decay 0.01, the rest
 `torch.optim.Muon`, which runs Newton-Schulz in bfloat16 on every device; ours runs it in float32 on CPU and bfloat16
 elsewhere by default, and is also timed with `ns_dtype=torch.bfloat16` forced (the same arithmetic as PyTorch's).
 On a CPU without bfloat16 matrix instructions the bfloat16 runs are slow (about a minute per step on 2 cores):
-there keep `--repeats` and `--steps` at 1. The Muon table has no warm-up round (its state is one zero buffer per matrix).
+there keep `--repeats` and `--steps` at 1. The Muon table has no warm-up round (its state is one zero buffer per
+matrix).
 
     python bench/optim_step.py                       # CPU, all threads torch uses by default
     python bench/optim_step.py --device cuda --repeats 15 --steps 20
     python bench/optim_step.py --muon --repeats 1 --steps 1       # + Muon against torch.optim.Muon
 """
-import argparse, os, statistics, subprocess, time
+import argparse, statistics, subprocess, time
 import torch
 
 from llm_scratch.optim import AdamW, Muon, muon_param_groups
 
-ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344, rope_theta=10000.0)
+ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344,
+                rope_theta=10000.0)
 HP = dict(lr=1e-3, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.01)
 
 
@@ -100,7 +102,8 @@ def table(opts, ref, args, device, warmup=2):
     print(f"\n| {'optimizer':34} | median ms/step | best ms/step | ratio (median) | ratio (best) |")
     print(f"|{'-' * 36}|---------------|--------------|----------------|--------------|")
     for k in names:
-        print(f'| {k:34} | {med[k] * 1e3:13.2f} | {best[k] * 1e3:12.2f} | {med[k] / med[ref]:13.2f}x | {best[k] / best[ref]:11.2f}x |')
+        print(f'| {k:34} | {med[k] * 1e3:13.2f} | {best[k] * 1e3:12.2f} '
+              f'| {med[k] / med[ref]:13.2f}x | {best[k] / best[ref]:11.2f}x |')
 
 
 def main():
@@ -130,8 +133,10 @@ def main():
         hidden = hidden_matrices(device)
         hp, mref = dict(lr=0.02, weight_decay=0.01), 'torch.optim.Muon'
         print(f'\nMuon: {sum(p.numel() for p in hidden) / 1e6:.2f}M parameters in {len(hidden)} matrices')
-        table({'ours, default': Muon(with_grads(hidden), **hp), mref: torch.optim.Muon(with_grads(hidden), **hp),
-               'ours, ns_dtype=bfloat16': Muon(with_grads(hidden), **hp, ns_dtype=torch.bfloat16)}, mref, args, device, warmup=0)
+        table({'ours, default': Muon(with_grads(hidden), **hp),
+               mref: torch.optim.Muon(with_grads(hidden), **hp),
+               'ours, ns_dtype=bfloat16': Muon(with_grads(hidden), **hp, ns_dtype=torch.bfloat16)},
+              mref, args, device, warmup=0)
     print(f'load after:  {uptime()}')
 
 if __name__ == '__main__':

@@ -12,14 +12,16 @@ recipes (`llm_scratch.experiments.RECIPES`):
   as a fraction of the run (10,000 of 50,000 steps: 20%);
 - `tuned AdamW`: the same model with the learning rate and warm-up that the grid's sweep found best (still the best
   of the three rates tried at 300 steps);
-- `speedrun`: `llm_scratch.presets.PRESETS['speedrun']` with the proxy's sizes (its schedule is in fractions of the run).
+- `speedrun`: `llm_scratch.presets.PRESETS['speedrun']` with the proxy's sizes (its schedule is in fractions of the
+  run).
 
 Printed: each recipe's final validation loss (mean ± sd over the seeds), its difference from tuned AdamW, its seconds
 per step (the mean over the run's steps, timed by `fit`) and the ratio to tuned AdamW's, and the tokens `speedrun`
 needs to reach the original recipe's and tuned AdamW's final losses (linear between validations), as fractions of the
 run.
 
-    python bench/recipe.py                        # needs: apt-get install fortunes fortunes-de fortunes-es fortunes-it fortunes-cs fortunes-zh
+    # needs: apt-get install fortunes fortunes-de fortunes-es fortunes-it fortunes-cs fortunes-zh
+    python bench/recipe.py
     python bench/recipe.py --num_iters 100 --seeds 0   # a quick look
 """
 import argparse, time
@@ -45,14 +47,17 @@ def main():
     s = summarize(results, list(RECIPES))
     base = s["tuned AdamW"]
     tps = PROXY["batch_size"] * PROXY["context_length"]
-    print(f"\n{a.num_iters} steps of {tps:,} tokens ({a.num_iters * tps / 1e6:.2f}M tokens), seeds {a.seeds}, {a.workers} runs at a time; results in {out}")
+    print(f"\n{a.num_iters} steps of {tps:,} tokens ({a.num_iters * tps / 1e6:.2f}M tokens), seeds {a.seeds}, "
+          f"{a.workers} runs at a time; results in {out}")
     print(f"{'recipe':<13} {'val loss':>16} {'vs tuned':>9} {'s/step':>7} {'× tuned':>8}")
     for n, m in s.items():
-        print(f"{n:<13} {m['mean']:>9.4f} ± {m['sd']:.4f} {m['mean'] - base['mean']:>+9.4f} {m['s_per_step']:>7.3f} {m['s_per_step'] / base['s_per_step']:>8.3f}")
+        print(f"{n:<13} {m['mean']:>9.4f} ± {m['sd']:.4f} {m['mean'] - base['mean']:>+9.4f} "
+              f"{m['s_per_step']:>7.3f} {m['s_per_step'] / base['s_per_step']:>8.3f}")
     for other in ("original", "tuned AdamW"):
         t = tokens_to_reach(results, "speedrun", s[other]["mean"])
         print(f"speedrun reaches the {other} recipe's final loss {s[other]['mean']:.4f} after "
-              + (f"{t / 1e6:.3f}M tokens ({t / (a.num_iters * tps):.2f} of the run)" if t else "never (within the run)"))
+              + (f"{t / 1e6:.3f}M tokens ({t / (a.num_iters * tps):.2f} of the run)" if t
+                 else "never (within the run)"))
 
 
 if __name__ == "__main__":

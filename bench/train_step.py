@@ -1,11 +1,12 @@
 """Full training-step throughput of `llm_scratch.train` against the same step built from PyTorch + transformers.
 
-Ours:   `_step_batch` (random windows of a memory-mapped .npy) -> `train_step`: our `TransformerLM`, our `cross_entropy`,
-        our `clip_grad_norm`, our `AdamW` (with `param_groups`), the cosine schedule -> a metrics record every
-        `--log_interval` steps (the loss `.item()` and `llm_scratch.run.MetricsLog`), what `fit` and its `LogMetrics`
-        callback do per step in `llm_scratch_train`.
+Ours:   `_step_batch` (random windows of a memory-mapped .npy) -> `train_step`: our `TransformerLM`, our
+        `cross_entropy`, our `clip_grad_norm`, our `AdamW` (with `param_groups`), the cosine schedule -> a metrics
+        record every `--log_interval` steps (the loss `.item()` and `llm_scratch.run.MetricsLog`), what `fit` and its
+        `LogMetrics` callback do per step in `llm_scratch_train`.
 Anchor: the same batches -> `transformers.LlamaForCausalLM` (same configuration and weights, via
-        `llm_scratch.hf_export.hf_state_dict`) + `F.cross_entropy` + `torch.nn.utils.clip_grad_norm_` + `torch.optim.AdamW`.
+        `llm_scratch.hf_export.hf_state_dict`) + `F.cross_entropy` + `torch.nn.utils.clip_grad_norm_`
+        + `torch.optim.AdamW`.
 
 Both run the original project's model (vocab 10000, context 256, d_model 512, 4 layers, 16 heads, d_ff 1344) at batch
 8 by default, interleaved (ours, anchor, ours, anchor, ...) so background load hits both alike; we report the median
@@ -15,7 +16,7 @@ loss read-back) and report them as a share of the step time.
     python bench/train_step.py                       # CPU, torch's default threads
     python bench/train_step.py --threads 1 --repeats 5
 """
-import argparse, os, statistics, sys, tempfile, time
+import argparse, os, statistics, tempfile, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -26,7 +27,8 @@ from llm_scratch.optim import AdamW, cosine_lr, param_groups
 from llm_scratch.run import MetricsLog
 from llm_scratch.train import TrainConfig, _step_batch, train_step
 
-ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344, rope_theta=10000.0)
+ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344,
+                rope_theta=10000.0)
 
 
 def parse():
@@ -98,13 +100,15 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as d:
-        np.save(f'{d}/tokens.npy', np.random.default_rng(0).integers(0, ORIGINAL['vocab_size'], 2_000_000).astype(np.uint16))
+        np.save(f'{d}/tokens.npy',
+                np.random.default_rng(0).integers(0, ORIGINAL['vocab_size'], 2_000_000).astype(np.uint16))
         data = np.load(f'{d}/tokens.npy', mmap_mode='r')
         cfg = TrainConfig(batch_size=args.batch_size, context_length=ORIGINAL['context_length'], num_iters=10_000,
                           warmup_iters=10, log_interval=args.log_interval)
         log = MetricsLog(f'{d}/metrics.jsonl', tensorboard=False)
         (ours, ours_opt), (hf, hf_opt) = build()
-        run_ours(ours, ours_opt, data, cfg, log, 0, 1, dict(data=0.0, log=0.0))  # warm-up (allocations, optimizer state)
+        # warm-up (allocations, optimizer state)
+        run_ours(ours, ours_opt, data, cfg, log, 0, 1, dict(data=0.0, log=0.0))
         run_hf(hf, hf_opt, data, cfg, 0, 1)
         t_ours, t_hf, it = [], [], 1
         timers = dict(data=0.0, log=0.0)
@@ -116,14 +120,14 @@ def main():
         log.close()
     tok = args.batch_size * ORIGINAL['context_length']
     mo, mh = statistics.median(t_ours), statistics.median(t_hf)
-    n = args.repeats * args.steps
     print(f'\nconfig: {ORIGINAL}, batch {args.batch_size}, threads {torch.get_num_threads()}, '
           f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
     print(f'{"":38} {"s/step":>8} {"tokens/s":>9}')
     print(f'{"ours (llm_scratch.train step)":38} {mo:8.3f} {tok / mo:9.0f}')
     print(f'{"HF Llama + torch AdamW + F.ce + clip":38} {mh:8.3f} {tok / mh:9.0f}')
     print(f'ratio ours/HF throughput: {mh / mo:.2f}x (target >= 1.2x)')
-    share = lambda k: 100 * timers[k] / (sum(t_ours) * args.steps)
+    def share(k):
+        return 100 * timers[k] / (sum(t_ours) * args.steps)
     print(f'overhead in our loop: data loading {share("data"):.2f}% + logging {share("log"):.2f}% '
           f'(every {args.log_interval} step(s)) = {share("data") + share("log"):.2f}% of step time (target <= 3%)')
 

@@ -4,7 +4,6 @@
 
 # %% ../nbs/03_attention_rope.ipynb #f96ea9cb
 from __future__ import annotations
-import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
@@ -21,7 +20,8 @@ def _rotate_pairs(x: Tensor, # (..., T, d_k)
     "Rotate the adjacent pairs `(x[2k], x[2k+1])` by the angles whose `cos` and `sin` are given"
     x1, x2 = x.unflatten(-1, (-1, 2)).unbind(-1)  # (..., T, d_k) -> (..., T, d_k/2, 2) -> 2 x (..., T, d_k/2)
     cos, sin = cos.to(x.dtype), sin.to(x.dtype)
-    return torch.stack((x1 * cos - x2 * sin, x1 * sin + x2 * cos), dim=-1).flatten(-2)  # 2 x (..., T, d_k/2) -> (..., T, d_k)
+    # 2 x (..., T, d_k/2) -> (..., T, d_k)
+    return torch.stack((x1 * cos - x2 * sin, x1 * sin + x2 * cos), dim=-1).flatten(-2)
 
 # %% ../nbs/03_attention_rope.ipynb #9730332a
 class RotaryEmbedding(nn.Module):
@@ -38,7 +38,8 @@ class RotaryEmbedding(nn.Module):
             raise ValueError(f"`theta` must be positive, got {theta!r}")
         self.theta = theta
         freqs = theta ** (-torch.arange(0, d_k, 2, dtype=torch.float64) / d_k)  # (d_k/2,)
-        angles = torch.arange(max_seq_len, dtype=torch.float64)[:, None] * freqs  # (max_seq_len, 1) * (d_k/2,) -> (max_seq_len, d_k/2)
+        # (max_seq_len, 1) * (d_k/2,) -> (max_seq_len, d_k/2)
+        angles = torch.arange(max_seq_len, dtype=torch.float64)[:, None] * freqs
         self.register_buffer('cos', angles.cos().float().to(device), persistent=False)
         self.register_buffer('sin', angles.sin().float().to(device), persistent=False)
 
@@ -47,7 +48,8 @@ class RotaryEmbedding(nn.Module):
         if isinstance(token_positions, range):
             r = token_positions
             if r.step != 1 or r.start < 0 or r.stop > self.max_seq_len:
-                raise ValueError(f"`token_positions` {r} must be a step-1 range inside [0, max_seq_len={self.max_seq_len})")
+                raise ValueError(f"`token_positions` {r} must be a step-1 range "
+                                 f"inside [0, max_seq_len={self.max_seq_len})")
             return self.cos[r.start:r.stop], self.sin[r.start:r.stop]  # (T, d_k/2) each
         pos = _check_ids(token_positions, self.max_seq_len, 'token_positions')
         return self.cos[pos], self.sin[pos]  # (..., T) -> (..., T, d_k/2) each
@@ -84,7 +86,8 @@ class KVCache:
                  max_len: int, # most positions the cache can hold
                  d_k: int, # head size
                  device=None, dtype=None): # of the buffers
-        shape = tuple(_check_size(n, v) for n, v in (('batch_size', batch_size), ('num_heads', num_heads), ('max_len', max_len), ('d_k', d_k)))
+        shape = tuple(_check_size(n, v) for n, v in (('batch_size', batch_size), ('num_heads', num_heads),
+                                                     ('max_len', max_len), ('d_k', d_k)))
         self.k = torch.zeros(shape, device=device, dtype=dtype)  # (B, nh, max_len, d_k)
         self.v = torch.zeros(shape, device=device, dtype=dtype)  # (B, nh, max_len, d_k)
         self.max_len, self.length = max_len, 0
@@ -94,7 +97,8 @@ class KVCache:
         B, nh, _, d_k = self.k.shape
         T = k.shape[-2]
         if k.shape != (B, nh, T, d_k) or v.shape != k.shape:
-            raise ValueError(f"`k` and `v` must have shape (batch_size={B}, num_heads={nh}, T, d_k={d_k}), got {tuple(k.shape)} and {tuple(v.shape)}")
+            raise ValueError(f"`k` and `v` must have shape (batch_size={B}, num_heads={nh}, T, d_k={d_k}), "
+                             f"got {tuple(k.shape)} and {tuple(v.shape)}")
         if self.length + T > self.max_len:
             raise ValueError(f"KV cache is full: {self.length} cached + {T} new positions > max_len={self.max_len}")
         self.k[:, :, self.length:self.length + T] = k
@@ -133,16 +137,19 @@ class MultiHeadSelfAttention(nn.Module):
             raise ValueError("RoPE (`theta` given) needs `max_seq_len`")
         self.d_model, self.num_heads, self.d_k = d_model, num_heads, d_model // num_heads
         self.max_seq_len, self.attn_impl = max_seq_len, attn_impl
-        self.q_proj, self.k_proj, self.v_proj, self.output_proj = (Linear(d_model, d_model, device=device, dtype=dtype) for _ in range(4))
+        self.q_proj, self.k_proj, self.v_proj, self.output_proj = (Linear(d_model, d_model, device=device, dtype=dtype)
+                                                                   for _ in range(4))
         self.rope = None if theta is None else RotaryEmbedding(theta, self.d_k, max_seq_len, device=device)
-        self.q_norm, self.k_norm = (RMSNorm(self.d_k, device=device, dtype=dtype) for _ in range(2)) if qk_norm else (None, None)
+        self.q_norm, self.k_norm = ((RMSNorm(self.d_k, device=device, dtype=dtype) for _ in range(2)) if qk_norm
+                                    else (None, None))
 
     def qkv(self, x: Tensor, # (..., T, d_model)
             token_positions: Tensor | None = None, # (..., T) RoPE positions; default start .. start+T-1
             start: int = 0, # positions already cached
            ): # q, k, v, each (..., nh, T, d_k)
         "Per-head queries, keys and values of `x`, after QK-norm and RoPE"
-        q, k, v = (p(x).unflatten(-1, (self.num_heads, self.d_k)).transpose(-3, -2)  # (..., T, d_model) -> (..., T, nh, d_k) -> (..., nh, T, d_k)
+        # (..., T, d_model) -> (..., T, nh, d_k) -> (..., nh, T, d_k)
+        q, k, v = (p(x).unflatten(-1, (self.num_heads, self.d_k)).transpose(-3, -2)
                    for p in (self.q_proj, self.k_proj, self.v_proj))
         if self.q_norm is not None:
             q, k = self.q_norm(q), self.k_norm(k)  # RMS 1 over d_k, per head and position
@@ -165,7 +172,8 @@ class MultiHeadSelfAttention(nn.Module):
         if kv_cache is not None:
             k, v = (t.to(q.dtype) for t in kv_cache.update(k, v))  # (B, nh, start+T, d_k) each
         y = self._attend(q, k, v, start)  # (..., nh, T, d_k)
-        return self.output_proj(y.transpose(-3, -2).flatten(-2))  # (..., nh, T, d_k) -> (..., T, nh, d_k) -> (..., T, d_model)
+        # (..., nh, T, d_k) -> (..., T, nh, d_k) -> (..., T, d_model)
+        return self.output_proj(y.transpose(-3, -2).flatten(-2))
 
     def _attend(self, q, k, v, start):
         "Causal attention of `T` queries over `start + T` keys and values"
@@ -173,7 +181,8 @@ class MultiHeadSelfAttention(nn.Module):
         if self.attn_impl == 'scratch':
             return scaled_dot_product_attention(q, k, v, _causal_mask(T, S, q.device))
         if start == 0:
-            return F.scaled_dot_product_attention(q, k, v, is_causal=True)  # is_causal aligns the mask top-left: only right when S == T
+            # is_causal aligns the mask top-left: only right when S == T
+            return F.scaled_dot_product_attention(q, k, v, is_causal=True)
         return F.scaled_dot_product_attention(q, k, v, attn_mask=None if T == 1 else _causal_mask(T, S, q.device))
 
     def make_kv_cache(self, batch_size: int, # sequences per batch

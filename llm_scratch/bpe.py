@@ -20,7 +20,9 @@ __all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'ch
 # %% ../nbs/00_bpe.ipynb #b8210855
 def bytes_to_unicode() -> dict[int, str]:  # byte -> printable character
     "GPT-2's map from each byte to a printable unicode character"
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    bs = (list(range(ord("!"), ord("~") + 1))
+          + list(range(ord("¡"), ord("¬") + 1))
+          + list(range(ord("®"), ord("ÿ") + 1)))
     cs, n = bs[:], 0
     for b in range(256):
         if b not in bs:
@@ -87,7 +89,8 @@ def chunk_boundaries(path, # file to split
 
 # %% ../nbs/00_bpe.ipynb #f3a166e5
 def _count_chunk(task) -> tuple[dict, float]:
-    "Pre-token counts of the bytes `start:end` of `path`, and the CPU seconds it took; `task` is `(path, start, end, special_tokens)`"
+    ("Pre-token counts of the bytes `start:end` of `path`, and the CPU seconds it took; "
+     "`task` is `(path, start, end, special_tokens)`")
     path, start, end, special_tokens = task
     t = time.process_time()
     counts = count_pretokens(read_text_chunk(path, start, end), special_tokens)
@@ -245,7 +248,8 @@ SMALL_MERGE = 16  # merges with at most this many candidate positions are done o
 
 def _merge_scalar(P, a, b, new, tok, nxt, prv, wgt, pairs):
     "Merge `(a, b)` into `new` at the few candidate positions `P`, one by one"
-    occ, last_q, V, cnt, pslot, ti, ni = [], -1, pairs.V, pairs.cnt, pairs.pslot, tok.item, nxt.item  # .item: a Python int
+    occ, last_q, V, cnt, pslot, ti, ni = (
+        [], -1, pairs.V, pairs.cnt, pairs.pslot, tok.item, nxt.item)  # .item: a Python int
     for p in sorted(P):
         if ti(p) == a and ti(q := ni(p)) == b and p != last_q:
             occ.append(p)
@@ -253,17 +257,17 @@ def _merge_scalar(P, a, b, new, tok, nxt, prv, wgt, pairs):
     delta, rec = defaultdict(int), []  # new pair code -> count; (code, position) records
     for p in occ:
         q = ni(p)
-        l = prv.item(p)
+        left = prv.item(p)
         r = ni(q)
         c = wgt.item(p)
-        tl, tr = ti(l), ti(r)
+        tl, tr = ti(left), ti(r)
         if tl >= 0:
             if tl == new:
                 delta[new * V + a] -= c  # made by the occurrence just before
             else:
-                cnt[pslot.item(l)] -= c
+                cnt[pslot.item(left)] -= c
             delta[tl * V + new] += c
-            rec.append((tl * V + new, l))
+            rec.append((tl * V + new, left))
         if tr >= 0:
             cnt[pslot.item(q)] -= c
             delta[new * V + tr] += c
@@ -283,7 +287,8 @@ def _merge_scalar(P, a, b, new, tok, nxt, prv, wgt, pairs):
 
 # %% ../nbs/00_bpe.ipynb #8bfbec5a
 def _merge_loop(words, counts, vocab, num_merges, progress=False, small=SMALL_MERGE):
-    "Merge the most frequent pair of `words` (bytes, with `counts`) `num_merges` times; fills `vocab`; returns merges, counts"
+    ("Merge the most frequent pair of `words` (bytes, with `counts`) `num_merges` times; "
+     "fills `vocab`; returns merges, counts")
     merges, freqs = [], []
     if not words or num_merges <= 0:
         return merges, freqs
@@ -337,7 +342,8 @@ def _check_args(input_path, vocab_size, special_tokens, num_workers=None, chunk_
     specials = list(special_tokens or [])
     _check_specials(specials, f("special_tokens"))
     if not isinstance(vocab_size, int) or vocab_size < 256 + len(specials):
-        raise ValueError(f"{f('vocab_size')} {vocab_size!r}: must be an int >= 256 + {len(specials)} special tokens = {256 + len(specials)}")
+        raise ValueError(f"{f('vocab_size')} {vocab_size!r}: must be an int >= 256 + {len(specials)} special tokens"
+                         f" = {256 + len(specials)}")
     for k, v in (("num_workers", num_workers), ("chunk_bytes", chunk_bytes)):
         if v is not None and (not isinstance(v, int) or v < 1):
             raise ValueError(f"{f(k)} {v!r}: must be a positive int or None")
@@ -366,7 +372,8 @@ def train_bpe(input_path, # UTF-8 text file to train on
     del counts
     merges, freqs = _merge_loop(words, freqs, vocab, vocab_size - len(vocab), progress)
     if len(vocab) < vocab_size:
-        warnings.warn(f"{str(input_path)!r} ran out of pairs to merge: vocab size {len(vocab)} < vocab_size={vocab_size}")
+        warnings.warn(f"{str(input_path)!r} ran out of pairs to merge: "
+                      f"vocab size {len(vocab)} < vocab_size={vocab_size}")
     if stats is not None:
         stats.update(pretokenize_s=t1 - t0, pretokenize_cpu_s=pre_cpu, merge_s=time.perf_counter() - t1,
                      merge_cpu_s=time.process_time() - c1, num_chunks=len(b) - 1,
@@ -386,7 +393,8 @@ def save_vocab_merges(vocab: dict[int, bytes], # id -> token bytes
                      ) -> tuple[Path, Path]: # (vocab_path, merges_path)
     "Save `vocab` and `merges` in GPT-2's `vocab.json` / `merges.txt` format: both files or, after an error, neither"
     b2u = bytes_to_unicode()
-    enc = lambda b: "".join(b2u[x] for x in b)
+    def enc(b):
+        return "".join(b2u[x] for x in b)
     toks = {enc(b): i for i, b in sorted(vocab.items())}
     if len(toks) != len(vocab):
         dup = [b for b, n in Counter(vocab.values()).items() if n > 1]
@@ -421,13 +429,15 @@ def _read_vocab(path, u2b) -> tuple[dict[int, bytes], dict[str, int]]: # (id -> 
         try:
             vocab[i] = bytes(u2b[c] for c in s) or None
         except KeyError as e:
-            raise ValueError(f"{where}: token {_short(s)} holds {e.args[0]!r}, which is not in GPT-2's byte map") from None
+            raise ValueError(f"{where}: token {_short(s)} holds {e.args[0]!r}, "
+                             "which is not in GPT-2's byte map") from None
         if vocab[i] is None:
             raise ValueError(f"{where}: the empty string is not a token (id {i})")
     return vocab, toks
 
 # %% ../nbs/00_bpe.ipynb #d93dd6df
-def _read_merges(path, u2b) -> tuple[list[tuple[bytes, bytes]], list[int], str]: # (merges, their line numbers, the first line)
+def _read_merges(path, u2b
+                ) -> tuple[list[tuple[bytes, bytes]], list[int], str]: # (merges, their line numbers, the first line)
     "The merges in the merges.txt `path`, with a short error naming `--merges_path` and the line if it is not one"
     where = f"--merges_path {str(path)!r} is not a GPT-2 merges.txt"
     try:
@@ -458,11 +468,13 @@ def load_vocab_merges(vocab_path, # vocab.json (token string -> id)
     u2b = {u: b for b, u in bytes_to_unicode().items()}
     (vocab, toks), (merges, lns, head) = _read_vocab(vocab_path, u2b), _read_merges(merges_path, u2b)
     if (m := re.search(r"vocab_sha256=(\w+)", head)) and m.group(1) != _vocab_digest(toks):
-        raise ValueError(f"--merges_path {str(merges_path)!r} was saved with another vocab than --vocab_path {str(vocab_path)!r} (a mixed pair)")
+        raise ValueError(f"--merges_path {str(merges_path)!r} was saved with another vocab "
+                         f"than --vocab_path {str(vocab_path)!r} (a mixed pair)")
     have = set(vocab.values())
     for ln, (a, b) in zip(lns, merges):
         if missing := [t for t in (a, b, a + b) if t not in have]:
-            raise ValueError(f"--merges_path {str(merges_path)!r} line {ln}: the merge uses tokens missing from --vocab_path {str(vocab_path)!r}: {_short(missing)}")
+            raise ValueError(f"--merges_path {str(merges_path)!r} line {ln}: the merge uses tokens missing "
+                             f"from --vocab_path {str(vocab_path)!r}: {_short(missing)}")
     return vocab, merges
 
 # %% ../nbs/00_bpe.ipynb #e65af9bd
@@ -494,7 +506,8 @@ def _out_paths(out_dir: str, prefix: str, overwrite: bool) -> tuple[Path, Path]:
         raise ValueError(f"--prefix {prefix!r}: must be a file name prefix, not a path")
     vp, mp_ = d / f"{prefix}vocab.json", d / f"{prefix}merges.txt"
     if not overwrite and (old := [p.name for p in (vp, mp_) if p.exists()]):
-        raise FileExistsError(f"--out_dir {out_dir!r} already holds {' and '.join(old)}: pass --overwrite to replace them, or choose another --out_dir or --prefix")
+        raise FileExistsError(f"--out_dir {out_dir!r} already holds {' and '.join(old)}: "
+                              "pass --overwrite to replace them, or choose another --out_dir or --prefix")
     try:
         d.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=d).close()
@@ -506,7 +519,8 @@ def _out_paths(out_dir: str, prefix: str, overwrite: bool) -> tuple[Path, Path]:
 @call_parse
 def bpe_cli(input_path: str, # UTF-8 text file to train on
             vocab_size: int = 10_000, # final vocabulary size: 256 bytes + special tokens + merges
-            special_tokens: Param("special tokens (document separators), never merged", str, nargs="*") = ["<|endoftext|>"],
+            special_tokens: Param("special tokens (document separators), never merged",
+                                  str, nargs="*") = ["<|endoftext|>"],
             out_dir: str = ".", # directory for vocab.json and merges.txt
             prefix: str = "", # file name prefix, e.g. `tinystories_`
             num_workers: int = None, # pre-tokenization processes (default: available cores)
@@ -522,4 +536,5 @@ def bpe_cli(input_path: str, # UTF-8 text file to train on
         save_vocab_merges(vocab, merges, vp, mp_, overwrite=overwrite)
         main, workers = _peak_mb()
         print(f"vocab {len(vocab)} ({len(merges)} merges) -> {vp}, {mp_}\n"
-              f"time {time.perf_counter() - t0:.2f} s, peak RSS {main:.0f} MB (main), {workers:.0f} MB (largest worker)")
+              f"time {time.perf_counter() - t0:.2f} s, "
+              f"peak RSS {main:.0f} MB (main), {workers:.0f} MB (largest worker)")

@@ -36,7 +36,9 @@ def _encode_chunk(task) -> tuple[np.ndarray, int]:
 def _npy_header(n: int, dtype) -> bytes:
     "The header of a 1-D `.npy` file of `n` items of `dtype` (numpy pads it: the same length for any `n`)"
     h = io.BytesIO()
-    np.lib.format.write_array_header_1_0(h, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (n,)})
+    np.lib.format.write_array_header_1_0(h, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
+                                             "fortran_order": False,
+                                             "shape": (n,)})
     return h.getvalue()
 
 # %% ../nbs/01a_data.ipynb #2b14feef
@@ -85,7 +87,8 @@ def encode_file(input_path, # UTF-8 text file
     except OSError as e:
         if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise
-        raise OSError(e.errno, f"writing output_path {str(output_path)!r} failed: {e.strerror} (nothing written)") from None
+        raise OSError(e.errno,
+                      f"writing output_path {str(output_path)!r} failed: {e.strerror} (nothing written)") from None
     return output_path
 
 # %% ../nbs/01a_data.ipynb #8763dc3d
@@ -143,7 +146,8 @@ DATASETS = {  # name -> URLs, as in the original project's README
 def _fetch(url: str, part: Path, timeout: float, progress: bool) -> None:
     "Append the rest of `url` to `part` (a Range request when `part` has bytes); raise ConnectionError if cut short"
     have = part.stat().st_size if part.exists() else 0
-    req = urllib.request.Request(url, headers={"User-Agent": "llm_scratch", **({"Range": f"bytes={have}-"} if have else {})})
+    req = urllib.request.Request(url, headers={"User-Agent": "llm_scratch",
+                                               **({"Range": f"bytes={have}-"} if have else {})})
     try:
         resp = urllib.request.urlopen(req, timeout=timeout)
     except urllib.error.HTTPError as e:
@@ -156,7 +160,9 @@ def _fetch(url: str, part: Path, timeout: float, progress: bool) -> None:
         if resp.status != 206:
             have = 0  # the server sent the whole file
         total = have + int(resp.headers.get("Content-Length", -1 - have))
-        with open(part, "ab" if have else "wb") as f, tqdm(total=total if total >= have else None, initial=have, unit="B", unit_scale=True, desc=part.name[:-5], disable=not progress) as bar:
+        with open(part, "ab" if have else "wb") as f, tqdm(
+                total=total if total >= have else None, initial=have, unit="B", unit_scale=True,
+                desc=part.name[:-5], disable=not progress) as bar:
             try:
                 while chunk := resp.read(1 << 16):
                     f.write(chunk)
@@ -169,13 +175,15 @@ def _fetch(url: str, part: Path, timeout: float, progress: bool) -> None:
 
 # %% ../nbs/01a_data.ipynb #2542fe4e
 def _gunzip(src: Path, dst: Path):
-    "Decompress `src` into `dst` atomically, then delete `src`; if `src` is not valid gzip, delete it (we downloaded it) and raise"
+    ("Decompress `src` into `dst` atomically, then delete `src`; "
+     "if `src` is not valid gzip, delete it (we downloaded it) and raise")
     try:
         with atomic_path(dst) as tmp, gzip.open(src, "rb") as fi, open(tmp, "wb") as fo:
             shutil.copyfileobj(fi, fo, 1 << 20)
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         src.unlink(missing_ok=True)
-        raise ValueError(f"{str(src)!r} is not a valid gzip file ({str(e)[:80]}); deleted it: run again to download it again") from None
+        raise ValueError(f"{str(src)!r} is not a valid gzip file ({str(e)[:80]}); "
+                         "deleted it: run again to download it again") from None
     src.unlink()
 
 # %% ../nbs/01a_data.ipynb #20009e8b

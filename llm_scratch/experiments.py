@@ -8,6 +8,8 @@ import json, math, os, statistics, tempfile, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import numpy as np
+
 from .basics import atomic_write
 from .presets import PRESETS
 
@@ -20,7 +22,8 @@ FORTUNES_DIR = Path("/usr/share/games/fortunes")  # where Debian's fortunes pack
 EOT = "<|endoftext|>"  # the separator between quotations, a special token of the tokenizer
 
 def fortune_files(root=FORTUNES_DIR) -> list[Path]:
-    "Sorted real quotation files under `root`: skips `.dat` indexes and symlinked duplicates (`x.u8 -> x`, `cz/ -> cs/`)"
+    ("Sorted real quotation files under `root`: "
+     "skips `.dat` indexes and symlinked duplicates (`x.u8 -> x`, `cz/ -> cs/`)")
     seen, out = set(), []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
@@ -56,28 +59,32 @@ def split_quotations(qs: list[str], every: int = 20) -> tuple[list[str], list[st
     return [q for i, q in enumerate(qs) if i % every != every - 1], qs[every - 1::every]
 
 # %% ../nbs/08_experiments.ipynb #a48fb209
-def prepare_fortunes_proxy(out_dir,  # folder for the texts, the tokenizer and the token files
-                           vocab_size: int = 4096,  # BPE vocabulary size
-                           every: int = 20,  # every `every`-th quotation goes to validation
-                           root=FORTUNES_DIR,  # the fortunes files
-                           num_workers: int | None = None,  # processes for the BPE and the encoding (default: all cores)
-                          ) -> dict:  # the `TrainConfig` path settings: train/val datasets, vocab and merges
+def prepare_fortunes_proxy(
+    out_dir,  # folder for the texts, the tokenizer and the token files
+    vocab_size: int = 4096,  # BPE vocabulary size
+    every: int = 20,  # every `every`-th quotation goes to validation
+    root=FORTUNES_DIR,  # the fortunes files
+    num_workers: int | None = None,  # processes for the BPE and the encoding (default: all cores)
+) -> dict:  # the `TrainConfig` path settings: train/val datasets, vocab and merges
     "Make the proxy's data in `out_dir` (once): split the quotations, train a BPE on the training half, encode both"
     from llm_scratch.bpe import save_vocab_merges, train_bpe
     from llm_scratch.data import encode_file
     from llm_scratch.tokenizer import Tokenizer
     out, meta = Path(out_dir), dict(vocab_size=vocab_size, every=every, root=str(root))
-    paths = dict(train_dataset_path=out/"train.npy", val_dataset_path=out/"val.npy", vocab_path=out/"vocab.json", merges_path=out/"merges.txt")
+    paths = dict(train_dataset_path=out/"train.npy", val_dataset_path=out/"val.npy",
+                 vocab_path=out/"vocab.json", merges_path=out/"merges.txt")
     if (out/"proxy.json").is_file():
         if (old := json.loads((out/"proxy.json").read_text())) != meta:
             raise ValueError(f"out_dir {str(out)!r} holds a proxy made with {old}, not {meta}: use another folder")
         return {k: str(v) for k, v in paths.items()}
     if not (files := fortune_files(root)):
-        raise FileNotFoundError(f"root {str(root)!r}: no fortunes files (apt-get install fortunes fortunes-de fortunes-es fortunes-it fortunes-cs fortunes-zh)")
+        raise FileNotFoundError(f"root {str(root)!r}: no fortunes files (apt-get install fortunes fortunes-de "
+                                "fortunes-es fortunes-it fortunes-cs fortunes-zh)")
     out.mkdir(parents=True, exist_ok=True)
     for name, qs in zip(("train", "val"), split_quotations([q for p in files for q in quotations(p)], every)):
         atomic_write(out/f"{name}.txt", EOT.join(qs).encode())
-    save_vocab_merges(*train_bpe(out/"train.txt", vocab_size, [EOT], num_workers=num_workers), paths["vocab_path"], paths["merges_path"], overwrite=True)
+    save_vocab_merges(*train_bpe(out/"train.txt", vocab_size, [EOT], num_workers=num_workers),
+                      paths["vocab_path"], paths["merges_path"], overwrite=True)
     tok = Tokenizer.from_files(paths["vocab_path"], paths["merges_path"], [EOT])
     for name in ("train", "val"):
         encode_file(out/f"{name}.txt", paths[f"{name}_dataset_path"], tok, num_workers=num_workers, progress=False)
@@ -85,7 +92,8 @@ def prepare_fortunes_proxy(out_dir,  # folder for the texts, the tokenizer and t
     return {k: str(v) for k, v in paths.items()}
 
 # %% ../nbs/08_experiments.ipynb #025d2c77
-PROXY = dict(vocab_size=4096, d_model=128, num_layers=4, num_heads=4, d_ff=384, context_length=128, batch_size=32)  # the proxy's sizes
+# the proxy's sizes
+PROXY = dict(vocab_size=4096, d_model=128, num_layers=4, num_heads=4, d_ff=384, context_length=128, batch_size=32)
 
 def _s_per_step(recs: list[dict], tokens_per_step: int) -> float | None:
     "Mean seconds per training step of the metric records `recs` (each covers the steps since the one before)"
@@ -97,33 +105,45 @@ def _tokens_per_step(settings: dict) -> int:
     return settings.get("batch_size", PROXY["batch_size"]) * settings.get("context_length", PROXY["context_length"])
 
 # %% ../nbs/08_experiments.ipynb #758fc818
-def run_point(settings: dict,  # `TrainConfig` values of this point (over the `original` preset and `PROXY`); may set `num_iters`
-              seed: int,  # seeds the weights and the batches
-              data: dict,  # the dataset paths, from `prepare_fortunes_proxy`
-              num_iters: int = 100, evals: int = 4, val_batches: int = 10,  # steps; validations in the run; batches per validation
-              threads: int = 1) -> dict:  # CPU threads of the run
+def run_point(
+    settings: dict,  # `TrainConfig` values of this point (over the `original` preset and `PROXY`); may set `num_iters`
+    seed: int,  # seeds the weights and the batches
+    data: dict,  # the dataset paths, from `prepare_fortunes_proxy`
+    num_iters: int = 100,  # steps
+    evals: int = 4,  # validations in the run
+    val_batches: int = 10,  # batches per validation
+    threads: int = 1,  # CPU threads of the run
+) -> dict:
     "Train one point of the grid; returns its settings, status, validation and training curves and seconds per step"
     from llm_scratch.metrics import read_metrics
     from llm_scratch.run import make_config, train
     n, t0 = settings.get("num_iters", num_iters), time.perf_counter()
     with tempfile.TemporaryDirectory() as td:
-        cfg = make_config("original", **{**PROXY, "num_iters": num_iters, **settings, **data, "vocab_path": None, "merges_path": None},
-                          seed=seed, log_interval=max(1, n // 30), validation_interval=max(1, n // evals), val_batches=val_batches,
-                          checkpoint_interval=10**9, out_dir=td, progress=False, tensorboard=False, threads=threads)
+        cfg = make_config("original",
+                          **{**PROXY, "num_iters": num_iters, **settings, **data,
+                             "vocab_path": None, "merges_path": None},
+                          seed=seed, log_interval=max(1, n // 30), validation_interval=max(1, n // evals),
+                          val_batches=val_batches, checkpoint_interval=10**9, out_dir=td, progress=False,
+                          tensorboard=False, threads=threads)
         try:
             status = train(cfg)["status"]
         except FloatingPointError:
             status = "diverged"
         recs = read_metrics(td)
     tr = [r for r in recs if "loss" in r]
-    return dict(settings=settings, seed=seed, num_iters=n, status=status, val=[(r["step"], r["val_loss"]) for r in recs if "val_loss" in r],
-                train=[(r["step"], r["loss"]) for r in tr], s_per_step=_s_per_step(tr, cfg.batch_size * cfg.context_length),
+    return dict(settings=settings, seed=seed, num_iters=n, status=status,
+                val=[(r["step"], r["val_loss"]) for r in recs if "val_loss" in r],
+                train=[(r["step"], r["loss"]) for r in tr],
+                s_per_step=_s_per_step(tr, cfg.batch_size * cfg.context_length),
                 wall_s=time.perf_counter() - t0)
 
 # %% ../nbs/08_experiments.ipynb #0c665185
 def run_grid(points: dict,  # name -> the settings of a point
-             data: dict, path,  # the proxy's paths; the JSON file of results (read first, extended, rewritten atomically)
-             seeds=(0, 1), num_iters: int = 100, evals: int = 4, workers: int = 2,  # seeds per point; steps and validations per run; runs at a time
+             data: dict,  # the proxy's paths
+             path,  # the JSON file of results (read first, extended, rewritten atomically)
+             seeds=(0, 1),  # seeds per point
+             num_iters: int = 100, evals: int = 4,  # steps and validations per run
+             workers: int = 2,  # runs at a time
              log=print) -> list[dict]:  # every result in the file
     "Run each (point, seed) of `points` that `path` does not hold yet, `workers` at a time, saving after each run"
     path = Path(path)
@@ -136,7 +156,8 @@ def run_grid(points: dict,  # name -> the settings of a point
             results.append({"name": futs[fu][0], **fu.result()})
             atomic_write(path, json.dumps(results, indent=0).encode())
             if log:
-                log(f"{futs[fu][0]} (seed {futs[fu][1]}): {results[-1]['status']}, validation loss {final_loss(results[-1]):.4f}")
+                log(f"{futs[fu][0]} (seed {futs[fu][1]}): {results[-1]['status']}, "
+                    f"validation loss {final_loss(results[-1]):.4f}")
     return results
 
 # %% ../nbs/08_experiments.ipynb #bc319744
@@ -150,19 +171,25 @@ def summarize(results: list[dict], names=None) -> dict:  # name -> {mean, sd, lo
     for n in names or dict.fromkeys(r["name"] for r in results):
         rs = [r for r in results if r["name"] == n]
         ls = [final_loss(r) for r in rs]
-        out[n] = dict(mean=statistics.fmean(ls), sd=statistics.stdev(ls) if len(ls) > 1 and all(map(math.isfinite, ls)) else 0.0, losses=ls,
-                      s_per_step=statistics.fmean(r["s_per_step"] for r in rs), settings=rs[0]["settings"])
+        out[n] = dict(mean=statistics.fmean(ls),
+                      sd=statistics.stdev(ls) if len(ls) > 1 and all(map(math.isfinite, ls)) else 0.0,
+                      losses=ls,
+                      s_per_step=statistics.fmean(r["s_per_step"] for r in rs),
+                      settings=rs[0]["settings"])
     return out
 
 # %% ../nbs/08_experiments.ipynb #d354af99
 def table(results: list[dict], names, baseline: str | None = None) -> str:  # a Markdown table
-    "A Markdown table of the points `names`: final validation loss (mean ± sd over seeds, the loss alone for one seed), its change from `baseline`, seconds per step"
+    ("A Markdown table of the points `names`: "
+     "final validation loss (mean ± sd over seeds, the loss alone for one seed), "
+     "its change from `baseline`, seconds per step")
     s = summarize(results)
     base = s[baseline]["mean"] if baseline else None
     rows = ["| point | validation loss | Δ | s/step |", "|---|---|---|---|"]
     for n in names:
         m = s[n]
-        v = f"{m['mean']:.3f}" + (f" ± {m['sd']:.3f}" if len(m["losses"]) > 1 else "") if math.isfinite(m["mean"]) else "diverged"
+        v = (f"{m['mean']:.3f}" + (f" ± {m['sd']:.3f}" if len(m["losses"]) > 1 else "")
+             if math.isfinite(m["mean"]) else "diverged")
         d = f"{m['mean'] - base:+.3f}" if base is not None and math.isfinite(m["mean"]) else ""
         rows.append(f"| {n} | {v} | {d} | {m['s_per_step']:.2f} |")
     return "\n".join(rows)
@@ -178,12 +205,12 @@ def plot_points(results: list[dict], names, ax=None, title: str = ""):
             continue
         tps = _tokens_per_step(rs[0]["settings"])
         steps = [s for s, _ in rs[0]["train"]]
-        tr = np.mean([[l for _, l in r["train"]] for r in rs], 0)
+        tr = np.mean([[loss for _, loss in r["train"]] for r in rs], 0)
         k = min(5, len(tr))
         sm = np.convolve(tr, np.ones(k) / k, mode="valid")
         ax.plot(np.array(steps[k - 1:]) * tps / 1e6, sm, color=f"C{i}", lw=1, alpha=0.6)
         vs = [s for s, _ in rs[0]["val"]]
-        vl = np.mean([[l for _, l in r["val"]] for r in rs], 0)
+        vl = np.mean([[loss for _, loss in r["val"]] for r in rs], 0)
         ax.plot(np.array(vs) * tps / 1e6, vl, "o-", color=f"C{i}", ms=3, label=n)
     ax.set(xlabel="tokens seen (millions)", ylabel="loss (nats/token)", title=title)
     ax.legend(fontsize=7)
@@ -204,7 +231,8 @@ def tokens_to_reach(results: list[dict], name: str, target: float) -> float | No
 
 # %% ../nbs/08_experiments.ipynb #288be3c4
 RECIPES = {  # settings over the `original` preset and `PROXY`, as `run_point` takes them
-    "original": dict(max_lr=1e-3, warmup_frac=0.2),  # the original recipe, its 10,000 warm-up steps of 50,000 as a fraction
+    # the original recipe, its 10,000 warm-up steps of 50,000 as a fraction
+    "original": dict(max_lr=1e-3, warmup_frac=0.2),
     "tuned AdamW": dict(max_lr=1e-2, warmup_frac=0.2),  # the sweep's best learning rate and warm-up
     "speedrun": {k: v for k, v in PRESETS["speedrun"].items() if k != "num_iters"},  # the preset, at the run's length
 }

@@ -30,7 +30,8 @@ def _require(*mods):
     try:
         return [importlib.import_module(m) for m in mods]
     except ImportError as e:
-        raise ImportError(f"exporting to Hugging Face needs {', '.join(mods)}: pip install 'llm_scratch[hf]' ({e})") from None
+        raise ImportError(f"exporting to Hugging Face needs {', '.join(mods)}: "
+                          f"pip install 'llm_scratch[hf]' ({e})") from None
 
 def hf_llama_config(model: TransformerLM, **kwargs): # extra `LlamaConfig` fields, e.g. `eos_token_id`
     "The `transformers.LlamaConfig` describing `model`"
@@ -43,7 +44,8 @@ def hf_llama_config(model: TransformerLM, **kwargs): # extra `LlamaConfig` field
         num_attention_heads=c.num_heads, num_key_value_heads=c.num_heads, head_dim=c.d_model // c.num_heads,
         max_position_embeddings=c.context_length, rms_norm_eps=model.ln_final.eps, rope_theta=c.rope_theta,
         hidden_act='silu', tie_word_embeddings=c.tie_embeddings, attention_bias=False, mlp_bias=False,
-        architectures=['LlamaForCausalLM'], **{'bos_token_id': None, 'eos_token_id': None, 'pad_token_id': None, **kwargs})
+        architectures=['LlamaForCausalLM'],
+        **{'bos_token_id': None, 'eos_token_id': None, 'pad_token_id': None, **kwargs})
 
 # %% ../nbs/04a_hf_export.ipynb #0ce9cf4f
 _HF_NAMES = {'attn.q_proj': 'self_attn.q_proj', 'attn.k_proj': 'self_attn.k_proj', 'attn.v_proj': 'self_attn.v_proj',
@@ -66,7 +68,8 @@ def hf_state_dict(model: TransformerLM) -> dict[str, Tensor]: # HF Llama paramet
                 w = w[perm.to(w.device)]
             name = f'model.layers.{i}.{_HF_NAMES[sub]}.weight'
         else:
-            name = {'token_embeddings.weight': 'model.embed_tokens.weight', 'ln_final.weight': 'model.norm.weight'}.get(name, name)
+            name = {'token_embeddings.weight': 'model.embed_tokens.weight',
+                    'ln_final.weight': 'model.norm.weight'}.get(name, name)
         out[name] = w.detach().clone().contiguous()
     return out
 
@@ -76,7 +79,8 @@ def _hf_tokenizer(vocab_path, merges_path, special_tokens):
     tokenizers, transformers = _require('tokenizers', 'transformers')
     vocab, merges = load_vocab_merges(vocab_path, merges_path)
     b2u = bytes_to_unicode()
-    enc = lambda b: ''.join(b2u[x] for x in b)
+    def enc(b):
+        return ''.join(b2u[x] for x in b)
     by_bytes, nxt, specials = {b: i for i, b in vocab.items()}, max(vocab) + 1, {}
     for s in special_tokens or []:  # ids as our `Tokenizer` gives them: the vocab's, else appended after it
         if s.encode() in by_bytes:
@@ -87,7 +91,8 @@ def _hf_tokenizer(vocab_path, merges_path, special_tokens):
     tok = tokenizers.Tokenizer(tokenizers.models.BPE(tok_vocab, [(enc(a), enc(b)) for a, b in merges]))
     tok.pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     tok.decoder = tokenizers.decoders.ByteLevel()
-    tok.add_special_tokens([tokenizers.AddedToken(s, special=True, normalized=False) for s in sorted(specials, key=specials.get)])
+    tok.add_special_tokens([tokenizers.AddedToken(s, special=True, normalized=False)
+                            for s in sorted(specials, key=specials.get)])
     if bad := {s: (i, tok.token_to_id(s)) for s, i in specials.items() if tok.token_to_id(s) != i}:
         raise ValueError(f"special tokens would get other ids in `tokenizers` (ours, theirs): {bad}")
     eos = '<|endoftext|>' if '<|endoftext|>' in specials else None
@@ -116,12 +121,14 @@ def to_hf_llama(model: TransformerLM, out_dir, # directory to write (created if 
     out_dir, model = _check_out_dir(out_dir), unwrap_model(model)
     tok, eos = _hf_tokenizer(vocab_path, merges_path, special_tokens) if vocab_path else (None, None)
     if tok is not None and len(tok) > model.config.vocab_size:  # a special token the model has no row for
-        raise ValueError(f"special_tokens {special_tokens!r}: the tokenizer would have {len(tok)} ids, the model only {model.config.vocab_size} rows")
+        raise ValueError(f"special_tokens {special_tokens!r}: the tokenizer would have {len(tok)} ids, "
+                         f"the model only {model.config.vocab_size} rows")
     out_dir.mkdir(parents=True, exist_ok=True)
     cfg = hf_llama_config(model, eos_token_id=eos, dtype=str(model.lm_head.weight.dtype).removeprefix('torch.'))
     tmp = Path(tempfile.mkdtemp(dir=out_dir, prefix='.tmp_export_'))
     try:
-        safetensors_torch.save_file({k: v.cpu() for k, v in hf_state_dict(model).items()}, tmp / 'model.safetensors', metadata={'format': 'pt'})
+        safetensors_torch.save_file({k: v.cpu() for k, v in hf_state_dict(model).items()}, tmp / 'model.safetensors',
+                                    metadata={'format': 'pt'})
         cfg.save_pretrained(tmp)  # config.json
         transformers.GenerationConfig.from_model_config(cfg).save_pretrained(tmp)
         if tok is not None:
@@ -140,7 +147,8 @@ def _check_llama(c: ModelConfig):
     for f in fields(ModelConfig)[8:]:  # the architecture switches come after the eight shape fields
         v = getattr(c, f.name)
         if f.name not in _LLAMA_SWITCHES and v != f.default:
-            raise ValueError(f"{f.name}={v!r} has no Llama equivalent: the Hugging Face export supports the default architecture, "
+            raise ValueError(f"{f.name}={v!r} has no Llama equivalent: "
+                             "the Hugging Face export supports the default architecture, "
                              f"with {' and '.join(_LLAMA_SWITCHES)} as the only switches")
 
 # %% ../nbs/04a_hf_export.ipynb #0ede937a
@@ -163,7 +171,8 @@ def export_hf_cli(checkpoint: str, # training checkpoint (`.pt`) written by `llm
         ckpt = read_checkpoint(checkpoint)
         tok = ckpt.get('tokenizer') or {}
         base = Path(checkpoint).parent  # the checkpoint stores its files relative to its own directory
-        vocab_path, merges_path = vocab_path or saved_file(tok, 'vocab_path', base), merges_path or saved_file(tok, 'merges_path', base)
+        vocab_path, merges_path = (vocab_path or saved_file(tok, 'vocab_path', base),
+                                   merges_path or saved_file(tok, 'merges_path', base))
         special_tokens = tok.get('special_tokens') if special_tokens is None else special_tokens
         out = to_hf_llama(load_model(ckpt), out_dir, vocab_path, merges_path, special_tokens)
         print(f"wrote {out} ({'with' if vocab_path else 'without'} a tokenizer)")

@@ -32,9 +32,11 @@ class Linear(nn.Module):
                  device=None, # device of `weight`
                  dtype=None): # dtype of `weight`
         super().__init__()
-        self.in_features, self.out_features = _check_size('in_features', in_features), _check_size('out_features', out_features)
+        self.in_features, self.out_features = (_check_size('in_features', in_features),
+                                               _check_size('out_features', out_features))
         std = math.sqrt(2 / (in_features + out_features))
-        self.weight = nn.Parameter(_trunc_normal_(torch.empty(out_features, in_features, device=device, dtype=dtype), std))
+        self.weight = nn.Parameter(_trunc_normal_(
+            torch.empty(out_features, in_features, device=device, dtype=dtype), std))
 
     def forward(self, x: Tensor) -> Tensor: # (..., out_features)
         return x @ self.weight.T  # (..., in_features) @ (in_features, out_features) -> (..., out_features)
@@ -63,12 +65,15 @@ class Embedding(nn.Module):
                  device=None, # device of `weight`
                  dtype=None): # dtype of `weight`
         super().__init__()
-        self.num_embeddings, self.embedding_dim = _check_size('num_embeddings', num_embeddings), _check_size('embedding_dim', embedding_dim)
-        self.weight = nn.Parameter(_trunc_normal_(torch.empty(num_embeddings, embedding_dim, device=device, dtype=dtype), 1.0))
+        self.num_embeddings, self.embedding_dim = (_check_size('num_embeddings', num_embeddings),
+                                                   _check_size('embedding_dim', embedding_dim))
+        self.weight = nn.Parameter(_trunc_normal_(
+            torch.empty(num_embeddings, embedding_dim, device=device, dtype=dtype), 1.0))
 
     def forward(self, token_ids: Tensor) -> Tensor: # (..., embedding_dim)
         ids = _check_ids(token_ids, self.num_embeddings)
-        return self.weight.index_select(0, ids.reshape(-1)).view(*ids.shape, self.embedding_dim)  # (...) -> (N,) -> (N, D) -> (..., D)
+        # (...) -> (N,) -> (N, D) -> (..., D)
+        return self.weight.index_select(0, ids.reshape(-1)).view(*ids.shape, self.embedding_dim)
 
     def extra_repr(self):
         return f"num_embeddings={self.num_embeddings}, embedding_dim={self.embedding_dim}"

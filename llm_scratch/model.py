@@ -17,9 +17,13 @@ from .attention import KVCache, MultiHeadSelfAttention
 __all__ = ['ModelConfig', 'TransformerBlock', 'TransformerLM', 'ModelKVCache', 'load_model', 'attention_probs', 'plot_attention']
 
 # %% ../nbs/04_model.ipynb #b881e934
-_CHOICES = {'attn_impl': ('sdpa', 'scratch'), 'ffn': ('swiglu', 'relu2', 'silu'), 'norm': ('pre', 'post', 'none'), 'pos': ('rope', 'nope')}
+_CHOICES = {'attn_impl': ('sdpa', 'scratch'),
+            'ffn': ('swiglu', 'relu2', 'silu'),
+            'norm': ('pre', 'post', 'none'),
+            'pos': ('rope', 'nope')}
 
-def _check_choice(name: str, value, choices=None): # `value`, if it is one of `choices` (default: those of switch `name`)
+def _check_choice(name: str, value,
+                  choices=None): # `value`, if it is one of `choices` (default: those of switch `name`)
     "Raise a `ValueError` naming `name`, `value` and the choices unless `value` is one of them"
     choices = _CHOICES[name] if choices is None else choices
     if not isinstance(value, str) or value not in choices:
@@ -52,7 +56,9 @@ class ModelConfig:
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"`{name}` must be True or False, got {getattr(self, name)!r}")
         cap = self.logit_softcap
-        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, float)) or not (cap > 0 and math.isfinite(cap))):
+        if cap is not None and (isinstance(cap, bool)
+                                or not isinstance(cap, (int, float))
+                                or not (cap > 0 and math.isfinite(cap))):
             raise ValueError(f"`logit_softcap` must be a positive number or None, got {cap!r}")
 
 # %% ../nbs/04_model.ipynb #88959244
@@ -70,10 +76,12 @@ class TransformerBlock(nn.Module):
                  norm: str = 'pre'): # 'pre', 'post' or 'none'
         super().__init__()
         self.norm = _check_choice('norm', norm)
-        self.attn = MultiHeadSelfAttention(d_model, num_heads, max_seq_len, theta, device=device, dtype=dtype, attn_impl=attn_impl, qk_norm=qk_norm)
+        self.attn = MultiHeadSelfAttention(d_model, num_heads, max_seq_len, theta, device=device, dtype=dtype,
+                                           attn_impl=attn_impl, qk_norm=qk_norm)
         self.ln1 = nn.Identity() if norm == 'none' else RMSNorm(d_model, device=device, dtype=dtype)
         ffn = _check_choice('ffn', ffn)
-        self.ffn = SwiGLU(d_model, d_ff, device=device, dtype=dtype) if ffn == 'swiglu' else FeedForward(d_model, d_ff, ffn, device=device, dtype=dtype)
+        self.ffn = (SwiGLU(d_model, d_ff, device=device, dtype=dtype) if ffn == 'swiglu'
+                    else FeedForward(d_model, d_ff, ffn, device=device, dtype=dtype))
         self.ln2 = nn.Identity() if norm == 'none' else RMSNorm(d_model, device=device, dtype=dtype)
 
     def forward(self, x: Tensor, # (B, T, d_model)
@@ -100,11 +108,13 @@ class TransformerLM(nn.Module):
                  device=None, dtype=None, # of the weights
                  **switches): # architecture switches, fields of `ModelConfig` (`tie_embeddings`, `qk_norm`, `ffn`, ...)
         super().__init__()
-        c = self.config = ModelConfig(vocab_size, context_length, d_model, num_layers, num_heads, d_ff, rope_theta, attn_impl, **switches)
+        c = self.config = ModelConfig(vocab_size, context_length, d_model, num_layers, num_heads, d_ff, rope_theta,
+                                      attn_impl, **switches)
         self.token_embeddings = Embedding(vocab_size, d_model, device=device, dtype=dtype)
         theta = rope_theta if c.pos == 'rope' else None  # NoPE: no RoPE tables at all
-        self.layers = nn.ModuleList(TransformerBlock(d_model, num_heads, d_ff, context_length, theta, attn_impl, device, dtype,
-                                                     qk_norm=c.qk_norm, ffn=c.ffn, norm=c.norm) for _ in range(num_layers))
+        self.layers = nn.ModuleList(TransformerBlock(d_model, num_heads, d_ff, context_length, theta, attn_impl,
+                                                     device, dtype, qk_norm=c.qk_norm, ffn=c.ffn, norm=c.norm)
+                                    for _ in range(num_layers))
         self.ln_final = RMSNorm(d_model, device=device, dtype=dtype)
         self.lm_head = Linear(d_model, vocab_size, device=device, dtype=dtype)
         if c.tie_embeddings:
@@ -116,7 +126,8 @@ class TransformerLM(nn.Module):
                     blk.ffn.w2.weight.zero_()
 
     @classmethod
-    def from_config(cls, cfg: ModelConfig | dict, # a config, or a checkpoint's `'model_config'` (missing switches: defaults)
+    def from_config(cls,
+                    cfg: ModelConfig | dict, # a config, or a checkpoint's `'model_config'` (missing switches: defaults)
                     device=None, dtype=None):
         "Build a `TransformerLM` from a `ModelConfig` or its `asdict`"
         if isinstance(cfg, dict):
@@ -138,10 +149,12 @@ class TransformerLM(nn.Module):
 
     def _check(self, ids, kv_cache):
         if not isinstance(ids, Tensor) or ids.ndim != 2:
-            raise ValueError(f"`ids` must be a (batch, seq) tensor of token ids, got {type(ids).__name__} of shape {tuple(getattr(ids, 'shape', ()))}")
+            raise ValueError(f"`ids` must be a (batch, seq) tensor of token ids, "
+                             f"got {type(ids).__name__} of shape {tuple(getattr(ids, 'shape', ()))}")
         start = 0 if kv_cache is None else kv_cache.length
         if start + ids.shape[1] > self.config.context_length:
-            raise ValueError(f"sequence too long: {start} cached + {ids.shape[1]} new tokens > context_length={self.config.context_length}")
+            raise ValueError(f"sequence too long: {start} cached + {ids.shape[1]} new tokens "
+                             f"> context_length={self.config.context_length}")
 
 # %% ../nbs/04_model.ipynb #74d1bfd1
 @patch
@@ -180,20 +193,24 @@ class ModelKVCache:
 def make_kv_cache(self: TransformerLM, batch_size: int, # sequences decoded together
                   device=None, dtype=None) -> ModelKVCache: # default: those of the weights
     "An empty `ModelKVCache` for `batch_size` sequences of up to `context_length` tokens"
-    return ModelKVCache([blk.attn.make_kv_cache(batch_size, self.config.context_length, device, dtype) for blk in self.layers])
+    return ModelKVCache([blk.attn.make_kv_cache(batch_size, self.config.context_length, device, dtype)
+                         for blk in self.layers])
 
 # %% ../nbs/04_model.ipynb #e51238dd
-def load_model(src, # checkpoint path or binary file object as saved by `llm_scratch.train`, or the dict `read_checkpoint` gave
-               device=None, # where to put the model (default CPU)
-              ) -> TransformerLM: # in eval mode
+def load_model(
+    src, # checkpoint path or binary file object as saved by `llm_scratch.train`, or the dict `read_checkpoint` gave
+    device=None, # where to put the model (default CPU)
+) -> TransformerLM: # in eval mode
     "Rebuild the `TransformerLM` saved in the training checkpoint `src`"
     ckpt = src if isinstance(src, dict) else read_checkpoint(src)
     if missing := {'model', 'model_config'} - set(ckpt):
         raise ValueError(f"`src` is not a training checkpoint: it lacks {sorted(missing)}")
     model = TransformerLM.from_config(ckpt['model_config'], device=device)  # keys it lacks take their defaults
     sd = {k.removeprefix('_orig_mod.').removeprefix('module.'): v for k, v in ckpt['model'].items()}
-    if model.config.tie_embeddings and not torch.equal(sd.get('lm_head.weight', sd.get('token_embeddings.weight')), sd.get('token_embeddings.weight')):
-        raise ValueError("`src` says `tie_embeddings=True` but its `lm_head.weight` and `token_embeddings.weight` differ")
+    if model.config.tie_embeddings and not torch.equal(sd.get('lm_head.weight', sd.get('token_embeddings.weight')),
+                                                       sd.get('token_embeddings.weight')):
+        raise ValueError("`src` says `tie_embeddings=True` "
+                         "but its `lm_head.weight` and `token_embeddings.weight` differ")
     model.load_state_dict(sd)
     return model.eval()
 

@@ -19,7 +19,8 @@ __all__ = ['NS_COEFFICIENTS', 'cross_entropy', 'AdamW', 'param_groups', 'newton_
 def _check_targets(logits: Tensor, targets: Tensor, ignore_index: int | None):
     "Raise a `ValueError` for mismatched shapes, non-integer or out-of-range `targets`"
     if logits.ndim < 1 or tuple(logits.shape[:-1]) != tuple(targets.shape):
-        raise ValueError(f"`targets` must have shape {tuple(logits.shape[:-1])} to match `logits` {tuple(logits.shape)}, "
+        raise ValueError(f"`targets` must have shape {tuple(logits.shape[:-1])} "
+                         f"to match `logits` {tuple(logits.shape)}, "
                          f"got {tuple(targets.shape)}")
     if targets.is_floating_point() or targets.is_complex() or targets.dtype == torch.bool:
         raise ValueError(f"`targets` must hold integer class ids, got dtype {targets.dtype}")
@@ -42,7 +43,8 @@ def cross_entropy(
 ) -> Tensor:  # 0-d tensor, float32 (float64 for float64 logits): the mean negative log-likelihood
     "Mean cross-entropy of `logits` against `targets` via a max-subtracted log-sum-exp in float32"
     _check_targets(logits, targets, ignore_index)
-    x = logits.to(torch.promote_types(logits.dtype, torch.float32))  # (..., V) float32 (float64 stays), also under autocast
+    # (..., V) float32 (float64 stays), also under autocast
+    x = logits.to(torch.promote_types(logits.dtype, torch.float32))
     m = x.amax(dim=-1, keepdim=True).detach()                 # (..., 1) the row max; cancels in the gradient
     lse = (x - m).exp_().sum(dim=-1).log() + m.squeeze(-1)    # (..., V) -> (...) log sum_j exp(x_j)
     if ignore_index is None:
@@ -107,7 +109,8 @@ def _adamw_group_step(state: dict, group: dict):
     if not ps:
         return
     foreach = group['foreach'] if group['foreach'] is not None else ps[0].device.type != 'cpu'
-    (_adamw_foreach if foreach else _adamw_loop)(ps, gs, ms, vs, ts, group['lr'], *group['betas'], group['eps'], group['weight_decay'])
+    (_adamw_foreach if foreach else _adamw_loop)(ps, gs, ms, vs, ts, group['lr'], *group['betas'], group['eps'],
+                                                 group['weight_decay'])
 
 # %% ../nbs/05_optim_schedule.ipynb #77172cce
 def _closure_loss(closure) -> Tensor | None:
@@ -153,7 +156,8 @@ def param_groups(
     weight_decay: float,  # decay of the matrices
     decay_embeddings: bool = False,  # also decay embedding tables
 ) -> list[dict]:  # `[{'params': decayed, 'weight_decay': weight_decay}, {'params': others, 'weight_decay': 0.0}]`
-    "Split `model`'s trainable parameters into AdamW groups: decay the matrices, not 1-D params or (by default) embeddings"
+    ("Split `model`'s trainable parameters into AdamW groups: "
+     "decay the matrices, not 1-D params or (by default) embeddings")
     emb = {id(p) for m in model.modules() if _is_embedding(m) for p in m.parameters(recurse=False)}
     decay, no_decay = [], []
     for p in model.parameters():                              # each shared (tied) parameter once
@@ -184,7 +188,8 @@ def newton_schulz(
     return X.T if tall else X                                  # (A, B)
 
 # %% ../nbs/05_optim_schedule.ipynb #da11feb4
-def _adjust_lr(lr: float, adjust_lr_fn: str | None, shape: tuple[int, int]) -> float:  # the step size for an (A, B) matrix
+def _adjust_lr(lr: float, adjust_lr_fn: str | None, shape: tuple[int, int]
+               ) -> float:  # the step size for an (A, B) matrix
     "`lr` times sqrt(max(1, A/B)) (`'original'`, or None) or 0.2 sqrt(max(A, B)) (`'match_rms_adamw'`)"
     A, B = shape
     if adjust_lr_fn == 'match_rms_adamw':
@@ -208,9 +213,11 @@ def _check_muon_group(g: dict):
     _require(isinstance(g['nesterov'], bool), 'nesterov', 'True or False', g['nesterov'])
     _require(isinstance(g['ns_steps'], int) and not isinstance(g['ns_steps'], bool) and 1 <= g['ns_steps'] < 100,
              'ns_steps', 'an int in [1, 100)', g['ns_steps'])
-    _require(len(g['ns_coefficients']) == 3 and all(map(_is_num, g['ns_coefficients'])), 'ns_coefficients', 'three numbers', g['ns_coefficients'])
+    _require(len(g['ns_coefficients']) == 3 and all(map(_is_num, g['ns_coefficients'])),
+             'ns_coefficients', 'three numbers', g['ns_coefficients'])
     _require(_is_num(g['eps']) and g['eps'] > 0, 'eps', 'a number > 0', g['eps'])
-    _require(g['adjust_lr_fn'] in (None, 'original', 'match_rms_adamw'), 'adjust_lr_fn', "None, 'original' or 'match_rms_adamw'", g['adjust_lr_fn'])
+    _require(g['adjust_lr_fn'] in (None, 'original', 'match_rms_adamw'),
+             'adjust_lr_fn', "None, 'original' or 'match_rms_adamw'", g['adjust_lr_fn'])
     _require(g['ns_dtype'] is None or (isinstance(g['ns_dtype'], torch.dtype) and g['ns_dtype'].is_floating_point),
              'ns_dtype', 'None or a floating-point torch.dtype', g['ns_dtype'])
     for p in g['params']:
@@ -234,9 +241,9 @@ def _muon_group_step(state: dict, group: dict):
         buf.lerp_(g, 1 - mu)                                   # B = mu B + (1-mu) g
         u = g.lerp(buf, mu) if group['nesterov'] else buf      # (1-mu) g + mu B: the look-ahead
         dtype = group['ns_dtype'] or (torch.float32 if p.device.type == 'cpu' else torch.bfloat16)
-        O = newton_schulz(u, group['ns_steps'], group['ns_coefficients'], group['eps'], dtype)
+        ortho = newton_schulz(u, group['ns_steps'], group['ns_coefficients'], group['eps'], dtype)
         p.mul_(1 - lr * group['weight_decay'])                # decoupled weight decay, before the step
-        p.add_(O, alpha=-_adjust_lr(lr, group['adjust_lr_fn'], p.shape))
+        p.add_(ortho, alpha=-_adjust_lr(lr, group['adjust_lr_fn'], p.shape))
 
 # %% ../nbs/05_optim_schedule.ipynb #9352aa1f
 def _listed(param_group: dict) -> dict:
@@ -246,17 +253,19 @@ def _listed(param_group: dict) -> dict:
 
 class Muon(torch.optim.Optimizer):
     "Muon: momentum, then the Newton–Schulz orthogonalised update of each 2-D parameter, scaled for its shape"
-    def __init__(self,
-                 params,  # 2-D parameters, or a list of param-group dicts of them
-                 lr: float = 1e-3,  # learning rate, before the shape factor (a schedule sets it per step)
-                 weight_decay: float = 0.1,  # decoupled weight decay: p *= 1 - lr*weight_decay
-                 momentum: float = 0.95,  # decay of the momentum buffer
-                 nesterov: bool = True,  # step along the look-ahead (1-momentum) g + momentum B instead of B
-                 ns_coefficients: tuple[float, float, float] = NS_COEFFICIENTS,  # a, b, c of the quintic map
-                 eps: float = 1e-7,  # floor of the Frobenius norm the update is divided by
-                 ns_steps: int = 5,  # Newton–Schulz iterations
-                 adjust_lr_fn: str | None = None,  # shape factor: 'original' (None) or 'match_rms_adamw'
-                 ns_dtype: torch.dtype | None = None):  # precision of Newton–Schulz; None: float32 on CPU, else bfloat16
+    def __init__(
+        self,
+        params,  # 2-D parameters, or a list of param-group dicts of them
+        lr: float = 1e-3,  # learning rate, before the shape factor (a schedule sets it per step)
+        weight_decay: float = 0.1,  # decoupled weight decay: p *= 1 - lr*weight_decay
+        momentum: float = 0.95,  # decay of the momentum buffer
+        nesterov: bool = True,  # step along the look-ahead (1-momentum) g + momentum B instead of B
+        ns_coefficients: tuple[float, float, float] = NS_COEFFICIENTS,  # a, b, c of the quintic map
+        eps: float = 1e-7,  # floor of the Frobenius norm the update is divided by
+        ns_steps: int = 5,  # Newton–Schulz iterations
+        adjust_lr_fn: str | None = None,  # shape factor: 'original' (None) or 'match_rms_adamw'
+        ns_dtype: torch.dtype | None = None,  # precision of Newton–Schulz; None: float32 on CPU, else bfloat16
+    ):
         super().__init__(params, dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=nesterov,
                                       ns_coefficients=tuple(ns_coefficients), eps=eps, ns_steps=ns_steps,
                                       adjust_lr_fn=adjust_lr_fn, ns_dtype=ns_dtype))
@@ -282,7 +291,8 @@ def muon_param_groups(
     exclude: Iterable[str] = ('lm_head',),  # names of modules whose matrices stay on AdamW (the output layer)
     decay_embeddings: bool = False,  # also decay embedding tables (on AdamW)
 ) -> list[dict]:  # [Muon's matrices, AdamW decayed, AdamW not decayed], each with `use_muon`
-    "Split `model`'s trainable parameters: the 2-D hidden matrices for Muon, the rest into `param_groups`' two AdamW groups"
+    ("Split `model`'s trainable parameters: the 2-D hidden matrices for Muon, "
+     "the rest into `param_groups`' two AdamW groups")
     emb = {id(p) for m in model.modules() if _is_embedding(m) for p in m.parameters(recurse=False)}
     out = {id(p) for n, m in model.named_modules() if n.rsplit('.', 1)[-1] in set(exclude) for p in m.parameters()}
     hidden = [p for p in model.parameters() if p.requires_grad and p.ndim == 2 and id(p) not in emb | out]
@@ -310,14 +320,16 @@ class MuonWithAdamW(torch.optim.Optimizer):
                  muon_lr_ratio: float = 1.0):  # Muon groups step with lr * muon_lr_ratio
         _require(_is_num(muon_lr_ratio) and muon_lr_ratio >= 0, 'muon_lr_ratio', 'a number >= 0', muon_lr_ratio)
         self._kinds = {True: dict(momentum=momentum, nesterov=nesterov, ns_coefficients=NS_COEFFICIENTS, eps=1e-7,
-                                  ns_steps=ns_steps, adjust_lr_fn=adjust_lr_fn, ns_dtype=ns_dtype, lr_ratio=muon_lr_ratio),
+                                  ns_steps=ns_steps, adjust_lr_fn=adjust_lr_fn, ns_dtype=ns_dtype,
+                                  lr_ratio=muon_lr_ratio),
                        False: dict(betas=tuple(betas), eps=eps, foreach=foreach, lr_ratio=1.0)}
         super().__init__(params, dict(lr=lr, weight_decay=weight_decay))
 
     def add_param_group(self, param_group: dict):
         "Fill in the group's kind's defaults (by `use_muon`), check them, then add it"
         if not isinstance(param_group.get('use_muon'), bool):
-            raise ValueError("each param group needs `use_muon` (True: Muon, False: AdamW), as `muon_param_groups(model, ...)` gives")
+            raise ValueError("each param group needs `use_muon` (True: Muon, False: AdamW), "
+                             "as `muon_param_groups(model, ...)` gives")
         g = {**self.defaults, **self._kinds[param_group['use_muon']], **_listed(param_group)}
         _require(_is_num(g['lr_ratio']) and g['lr_ratio'] >= 0, 'lr_ratio', 'a number >= 0', g['lr_ratio'])
         if g['use_muon']:
@@ -392,7 +404,8 @@ def wsd_lr(
     decay_start: int,  # the last iteration at `max_lr`; the linear decay follows
     total_iters: int,  # the iteration at which the decay reaches `min_lr`
 ) -> float:  # the learning rate for iteration `it`
-    "Warm-up–stable–decay: linear warm-up to `max_lr`, constant to `decay_start`, linear decay to `min_lr` at `total_iters`"
+    ("Warm-up–stable–decay: linear warm-up to `max_lr`, constant to `decay_start`, "
+     "linear decay to `min_lr` at `total_iters`")
     _check_schedule(it, max_lr, min_lr, warmup_iters=warmup_iters, decay_start=decay_start, total_iters=total_iters)
     if it < warmup_iters:
         return max_lr * it / warmup_iters

@@ -17,10 +17,10 @@ from fastcore.basics import patch
 from fastcore.script import Param, call_parse
 from torch import Tensor
 
-from .basics import check_files, cli_errors, pick_device, read_checkpoint, read_text_chunk, saved_file
+from .basics import (check_files, check_text, cli_errors, pick_device, read_checkpoint, read_text_chunk,
+                                saved_file)
 from .model import load_model
 from .tokenizer import Tokenizer
-from .basics import check_text
 
 # %% ../nbs/07_sampling.ipynb #c580204f
 def _check_sampling(temperature, top_k, top_p):
@@ -143,7 +143,8 @@ def _as_prompts(prompt, tokenizer, model) -> tuple[list[list[int]], bool]: # (id
     "Encode one prompt or a list of prompts (str or ids) into checked lists of ids"
     if isinstance(prompt, Tensor):
         prompt = prompt.tolist()
-    single = isinstance(prompt, str) or (isinstance(prompt, (list, tuple)) and all(isinstance(i, numbers.Integral) for i in prompt))
+    single = isinstance(prompt, str) or (isinstance(prompt, (list, tuple))
+                                         and all(isinstance(i, numbers.Integral) for i in prompt))
     rows = [prompt] if single else list(prompt) if isinstance(prompt, (list, tuple)) else None
     if not rows or not all(isinstance(r, (str, list, tuple)) for r in rows):
         raise ValueError(f"prompt must be a str, a list of token ids, or a non-empty list of those; got {prompt!r}")
@@ -188,9 +189,11 @@ def generate_ids(model, # a `TransformerLM`
     out, gens = [[] for _ in prompts], _generators(seed, len(prompts), dev)
     for L in sorted({len(p) for p in prompts}):
         rows = [i for i, p in enumerate(prompts) if len(p) == L]
-        pick = lambda logits: sample_next(logits, temperature, top_k, top_p, [gens[i] for i in rows])
+        def pick(logits):
+            return sample_next(logits, temperature, top_k, top_p, [gens[i] for i in rows])
         live = set(range(len(rows)))
-        for nxt, _ in decode_loop(model, torch.tensor([prompts[i] for i in rows], device=dev), pick, max_new_tokens, use_cache):
+        for nxt, _ in decode_loop(model, torch.tensor([prompts[i] for i in rows], device=dev), pick,
+                                  max_new_tokens, use_cache):
             for j, t in enumerate(nxt.tolist()):
                 if j in live and t == eos_id:
                     live.discard(j)
@@ -223,7 +226,8 @@ def generate_stream(model, # a `TransformerLM`
     gens = _generators(seed, 1, _device(model))
     def _pieces():
         text = TextStream(tokenizer)
-        for nxt, _ in decode_loop(model, x, lambda z: sample_next(z, temperature, top_k, top_p, gens), max_new_tokens, use_cache):
+        for nxt, _ in decode_loop(model, x, lambda z: sample_next(z, temperature, top_k, top_p, gens),
+                                  max_new_tokens, use_cache):
             if nxt.item() == eos:
                 break
             if s := text.push([nxt.item()]):
@@ -254,12 +258,13 @@ def generate(model, # a `TransformerLM`
     return [tokenizer.decode(n) for n in generate_ids(model, prompts, *args, eos_id=eos)]
 
 # %% ../nbs/07_sampling.ipynb #e312b9b0
-def load_model_and_tokenizer(checkpoint: str|Path, # training checkpoint ('model', 'model_config', optional 'tokenizer')
-                             vocab_path: str|Path|None=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
-                             merges_path: str|Path|None=None, # merges.txt (default: the checkpoint's)
-                             special_tokens: list[str]|None=None, # default: the checkpoint's, else ['<|endoftext|>']
-                             device: str|torch.device|None=None, # for `pick_device`, e.g. 'auto' or 'cuda' (default: CPU)
-                            ) -> tuple: # (model in eval mode, tokenizer)
+def load_model_and_tokenizer(
+    checkpoint: str|Path, # training checkpoint ('model', 'model_config', optional 'tokenizer')
+    vocab_path: str|Path|None=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
+    merges_path: str|Path|None=None, # merges.txt (default: the checkpoint's)
+    special_tokens: list[str]|None=None, # default: the checkpoint's, else ['<|endoftext|>']
+    device: str|torch.device|None=None, # for `pick_device`, e.g. 'auto' or 'cuda' (default: CPU)
+) -> tuple: # (model in eval mode, tokenizer)
     "Rebuild the model of a training `checkpoint` and the tokenizer it was trained with"
     check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
     device = pick_device(str(device)) if device is not None else torch.device('cpu')
@@ -281,7 +286,8 @@ f"checkpoint {str(checkpoint)!r} has no 'tokenizer' entry: pass vocab_path and m
     return model, tokenizer
 
 # %% ../nbs/07_sampling.ipynb #89086f4e
-def _windows(n: int, C: int, stride: int) -> list[tuple[int, int, int]]: # (start, length, number of new targets at the end)
+def _windows(n: int, C: int, stride: int
+            ) -> list[tuple[int, int, int]]: # (start, length, number of new targets at the end)
     out, scored, s = [], 0, 0                                   # targets ids[1 .. scored] are done
     while scored < n - 1:
         L = min(C, n - 1 - s)
@@ -308,7 +314,7 @@ def perplexity(model, # a `TransformerLM`
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     wins, nll = _windows(len(ids), C, stride), 0.0
     for L in sorted({L for _, L, _ in wins}):
-        group = [(s, new) for s, l, new in wins if l == L]
+        group = [(s, new) for s, length, new in wins if length == L]
         for i in range(0, len(group), batch_size):
             starts, new = zip(*group[i:i + batch_size])
             x = torch.stack([ids[s:s + L + 1] for s in starts])          # (b, L+1)
@@ -333,11 +339,15 @@ class SamplerWidget:
         self._stop, self._thread, self.text = threading.Event(), None, ''
         import ipywidgets as W  # only the widget needs ipywidgets
         style, knob = {'description_width': '110px'}, W.Layout(width='400px')   # labels in full, sliders aligned
-        self.prompt = W.Textarea(value='Once upon a time', description='prompt', style=style, layout=W.Layout(width='95%'))
-        self.temperature = W.FloatSlider(value=0.8, min=0, max=2, step=0.05, description='temperature', style=style, layout=knob)
+        self.prompt = W.Textarea(value='Once upon a time', description='prompt', style=style,
+                                 layout=W.Layout(width='95%'))
+        self.temperature = W.FloatSlider(value=0.8, min=0, max=2, step=0.05, description='temperature', style=style,
+                                         layout=knob)
         self.top_k = W.IntSlider(value=0, min=0, max=200, description='top-k (0: off)', style=style, layout=knob)
-        self.top_p = W.FloatSlider(value=0.95, min=0.05, max=1, step=0.05, description='top-p', style=style, layout=knob)
-        self.max_new_tokens = W.IntSlider(value=200, min=1, max=1024, description='max tokens', style=style, layout=knob)
+        self.top_p = W.FloatSlider(value=0.95, min=0.05, max=1, step=0.05, description='top-p', style=style,
+                                   layout=knob)
+        self.max_new_tokens = W.IntSlider(value=200, min=1, max=1024, description='max tokens', style=style,
+                                          layout=knob)
         self.seed = W.IntText(value=-1, description='seed (-1: new)', style=style, layout=knob)
         opts = ([('(given model)', '')] if model is not None else []) + [(p, p) for p in _find_checkpoints(checkpoints)]
         self.checkpoint = W.Dropdown(options=opts, description='checkpoint', style=style, layout=W.Layout(width='95%'))
@@ -346,8 +356,13 @@ class SamplerWidget:
         self.output, self.status = W.Output(), W.Label()
         self.generate_button.on_click(self.on_generate)
         self.stop_button.on_click(self.on_stop)
-        self.box = W.VBox([self.prompt, W.HBox([self.temperature, self.top_k]), W.HBox([self.top_p, self.max_new_tokens]),
-                           self.seed, self.checkpoint, W.HBox([self.generate_button, self.stop_button, self.status]), self.output])
+        self.box = W.VBox([self.prompt,
+                           W.HBox([self.temperature, self.top_k]),
+                           W.HBox([self.top_p, self.max_new_tokens]),
+                           self.seed,
+                           self.checkpoint,
+                           W.HBox([self.generate_button, self.stop_button, self.status]),
+                           self.output])
     def _repr_mimebundle_(self, **kwargs):
         return self.box._repr_mimebundle_(**kwargs)
 
@@ -374,12 +389,13 @@ def _busy(self: SamplerWidget, busy: bool):
 @patch
 def _run(self: SamplerWidget):
     try:
-        self.status.value = 'loading' if self.checkpoint.value and self.checkpoint.value not in self._loaded else 'generating'
+        self.status.value = ('loading' if self.checkpoint.value and self.checkpoint.value not in self._loaded
+                             else 'generating')
         model, tokenizer = self._model_and_tokenizer()
         seed = self.seed.value if self.seed.value >= 0 else None
         self.status.value, self.text = 'generating', ''
-        for piece in generate_stream(model, tokenizer, self.prompt.value, self.max_new_tokens.value, self.temperature.value,
-                                     self.top_k.value or None, self.top_p.value, seed):
+        for piece in generate_stream(model, tokenizer, self.prompt.value, self.max_new_tokens.value,
+                                     self.temperature.value, self.top_k.value or None, self.top_p.value, seed):
             self.text += piece
             self._show(self.prompt.value + self.text)
             if self._stop.is_set():
@@ -420,7 +436,8 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
                  seed: int=None, # random seed, for reproducible samples
                  vocab_path: str=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
                  merges_path: str=None, # merges.txt (default: the checkpoint's 'tokenizer' entry)
-                 special_tokens: Param("special tokens (default: the checkpoint's, else the end-of-text token)", str, nargs='*')=None,
+                 special_tokens: Param("special tokens (default: the checkpoint's, else the end-of-text token)",
+                                       str, nargs='*')=None,
                  device: str='auto', # cuda, cuda:N, mps, cpu, or auto (the first of those available)
                  cache: bool=True, # use the KV cache (--no-cache: recompute the window every step)
                  interactive: bool=False, # read prompts from stdin in a loop
@@ -433,8 +450,10 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
         check_text(prompt, '--prompt')
         [check_text(s, '--special_tokens') for s in special_tokens or []]
         check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
-        model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens, pick_device(device))
-        args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, use_cache=cache)
+        model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens,
+                                                    pick_device(device))
+        args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed,
+                    use_cache=cache)
         for i, p in enumerate(_stdin_lines() if interactive else [prompt], 1):
             if interactive and not check_text(p, f'stdin line {i}').strip():
                 continue

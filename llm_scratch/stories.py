@@ -162,9 +162,12 @@ def prepare_builtin_data(data_dir,  # where the corpus, tokenizer and token arra
     "Generate the built-in stories, train a BPE on them and encode both splits (reusing files that match)"
     d = Path(data_dir)
     d.mkdir(parents=True, exist_ok=True)
-    paths = dict(train_dataset_path=d / "train.npy", val_dataset_path=d / "val.npy", vocab_path=d / "vocab.json", merges_path=d / "merges.txt")
+    paths = dict(train_dataset_path=d / "train.npy", val_dataset_path=d / "val.npy",
+                 vocab_path=d / "vocab.json", merges_path=d / "merges.txt")
     stamp = dict(n_stories=n_stories, vocab_size=vocab_size, special_tokens=list(special_tokens), version=1)
-    if (d / "builtin.json").exists() and json.loads((d / "builtin.json").read_text()) == stamp and all(p.exists() for p in paths.values()):
+    if ((d / "builtin.json").exists()
+            and json.loads((d / "builtin.json").read_text()) == stamp
+            and all(p.exists() for p in paths.values())):
         return {k: str(v) for k, v in paths.items()}
     (d / "builtin.json").unlink(missing_ok=True)  # a run killed below must not leave an old stamp beside new files
     write_stories(d / "train.txt", n_stories, seed=0)

@@ -15,7 +15,7 @@ import numpy as np
 import regex
 from fastcore.basics import patch
 
-from .bpe import GPT2_PAT, load_vocab_merges
+from .bpe import load_vocab_merges
 
 # %% auto #0
 __all__ = ['LONG_WORD', 'bpe_merge', 'Tokenizer', 'bpe_merge_batch', 'bpe_merge_long']
@@ -27,7 +27,8 @@ def bpe_merge(ids: list[int], # the ids of one pre-token (single bytes at first)
               ranks: dict[tuple[int, int], int], # (id, id) -> rank (index in the merges)
               merged: list[int], # rank -> id of the merged token
              ) -> list[int]: # the ids after all merges
-    "Merge the lowest-ranked adjacent pair of `ids`, all its occurrences left to right, until no pair of `ids` is in `ranks`"
+    ("Merge the lowest-ranked adjacent pair of `ids`, all its occurrences left to right, "
+     "until no pair of `ids` is in `ranks`")
     rs = list(map(ranks.get, zip(ids, ids[1:]), repeat(_NO_MERGE)))  # rs[j]: rank of (ids[j], ids[j+1])
     while rs and (r := min(rs)) != _NO_MERGE:
         new, j = merged[r], rs.index(r)
@@ -54,7 +55,8 @@ def _check_vocab(vocab) -> dict[int, bytes]:
         raise ValueError(f"vocab must map ids >= 0 to non-empty bytes; bad entries: {bad[:5]!r}")
     missing = sorted(set(range(256)) - {t[0] for t in vocab.values() if len(t) == 1})
     if missing:
-        raise ValueError(f"vocab lacks the single-byte tokens {[bytes([b]) for b in missing[:10]]!r} ({len(missing)} missing)")
+        raise ValueError(f"vocab lacks the single-byte tokens {[bytes([b]) for b in missing[:10]]!r} "
+                         f"({len(missing)} missing)")
     return dict(vocab)
 
 def _merge_ranks(merges, token_id: dict[bytes, int]) -> tuple[dict[tuple[int, int], int], list[int]]:
@@ -104,19 +106,22 @@ class Tokenizer:
         specials = sorted(self.special_tokens, key=len, reverse=True)  # longest first: it wins at a position
         self._special_pat = regex.compile("(" + "|".join(map(regex.escape, specials)) + ")") if specials else None
         self._ints = np.array(range(self.vocab_size), object)  # one int object per id, shared by all cached tuples
-        self._cache = {s: (self._ints[i],) for s, i in self.special_tokens.items()}  # pre-token -> ids; special tokens pinned
+        # pre-token -> ids; special tokens pinned
+        self._cache = {s: (self._ints[i],) for s, i in self.special_tokens.items()}
 
     def _encode_pretoken(self, word: str) -> tuple[int, ...]:
         return tuple(bpe_merge([self._byte_id[b] for b in word.encode()], self.ranks, self._merged))
 
-    _STATE = ("vocab", "merges", "ranks", "_merged", "special_tokens", "vocab_size", "_byte_id", "_max_special", "cache_size")
+    _STATE = ("vocab", "merges", "ranks", "_merged", "special_tokens", "vocab_size", "_byte_id", "_max_special",
+              "cache_size")
     def __getstate__(self):
         return {k: self.__dict__[k] for k in self._STATE}  # no cache or tables: rebuilt on load
     def __setstate__(self, d):
         self.__dict__.update(d)
         self._setup(d["cache_size"])
     def __repr__(self):
-        return f"Tokenizer(vocab_size={self.vocab_size}, merges={len(self.merges)}, special_tokens={list(self.special_tokens)})"
+        return (f"Tokenizer(vocab_size={self.vocab_size}, merges={len(self.merges)}, "
+                f"special_tokens={list(self.special_tokens)})")
 
 # %% ../nbs/01_tokenizer.ipynb #bce6be31
 @contextmanager
@@ -198,9 +203,11 @@ def _encode_prefix(self: Tokenizer, text: str) -> tuple[list[int], str]: # (ids 
 def encode_iterable(self: Tokenizer, iterable: Iterable[str], # e.g. an open text file (yields lines)
                     buffer_size: int = 1 << 13, # characters gathered before encoding
                    ) -> Iterator[int]:
-    "Yield the ids of the concatenated strings of `iterable`, the same as `encode` on the whole text, in constant memory"
+    ("Yield the ids of the concatenated strings of `iterable`, the same as `encode` on the whole text, "
+     "in constant memory")
     parts, size, rest = [], 0, ""  # new strings, their length, the pending tail
-    pieces = (s if len(s) <= buffer_size else s[i:i + buffer_size] for s in iterable for i in range(0, max(len(s), 1), buffer_size))
+    pieces = (s if len(s) <= buffer_size else s[i:i + buffer_size]
+              for s in iterable for i in range(0, max(len(s), 1), buffer_size))
     for s in pieces:
         parts.append(s)
         size += len(s)
@@ -212,14 +219,17 @@ def encode_iterable(self: Tokenizer, iterable: Iterable[str], # e.g. an open tex
 
 # %% ../nbs/01_tokenizer.ipynb #6712eac1
 _WS = r"\t\n\x0b\x0c\r "  # what `\s` of `regex` matches in ASCII
-_ASCII_PAT = re.compile(rf"""'(?:[sdmt]|ll|ve|re)| ?[A-Za-z]+| ?[0-9]+| ?[^{_WS}A-Za-z0-9]+|[{_WS}]+(?![^{_WS}])|[{_WS}]+""")
+_ASCII_PAT = re.compile(rf"""'(?:[sdmt]|ll|ve|re)| ?[A-Za-z]+| ?[0-9]+| ?[^{_WS}A-Za-z0-9]+"""
+                        rf"""|[{_WS}]+(?![^{_WS}])|[{_WS}]+""")
 
 @functools.cache
 def _unicode_pat() -> re.Pattern:
-    "`GPT2_PAT` for the standard library's `re`: `\\p{L}`, `\\p{N}` and `\\s` spelled out as the code points `regex` gives them"
+    ("`GPT2_PAT` for the standard library's `re`: `\\p{L}`, `\\p{N}` and `\\s` spelled out "
+     "as the code points `regex` gives them")
     chars = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")  # every code point
     def ranges(cls, lo, hi): # the code points in [lo, hi) that `regex` matches with `cls`, as the inside of a `[...]`
-        return "".join(f"\\U{m.start() + lo:08x}-\\U{m.end() - 1 + lo:08x}" for m in regex.finditer(cls + "+", chars[lo:hi]))
+        return "".join(f"\\U{m.start() + lo:08x}-\\U{m.end() - 1 + lo:08x}"
+                       for m in regex.finditer(cls + "+", chars[lo:hi]))
     def run(cls): # one or more of `cls`: the BMP part is a class that `re` tests with a bitmap, the rest a rare detour
         return rf"(?:[{ranges(cls, 0, 0x10000)}]+|(?=[\U00010000-\U0010ffff])[{ranges(cls, 0x10000, 0x110000)}])+"
     L, N, P, s = run(r"\p{L}"), run(r"\p{N}"), run(r"[^\s\p{L}\p{N}]"), ranges(r"\s", 0, 0x110000)
@@ -263,7 +273,8 @@ class _PairTable:
         return out
 
     def byte_pairs(self, byte_id: np.ndarray) -> np.ndarray: # byte -> id
-        "The ranks of all 65536 byte pairs, indexed by `(b1 << 8) | b2` (cached: the first round of every batch needs them)"
+        ("The ranks of all 65536 byte pairs, indexed by `(b1 << 8) | b2` "
+         "(cached: the first round of every batch needs them)")
         if self._byte_pairs[0] is None or not np.array_equal(self._byte_pairs[0], byte_id):
             self._byte_pairs = (byte_id.copy(), self(np.repeat(byte_id, 256), np.tile(byte_id, 256)))
         return self._byte_pairs[1]
@@ -273,7 +284,8 @@ def bpe_merge_batch(words: list[bytes], # pre-tokens (non-empty)
                     table: _PairTable, # (id, id) -> rank
                     merged: np.ndarray, # rank -> id of the merged token
                     byte_id: np.ndarray, # byte -> id
-                   ) -> tuple[np.ndarray, np.ndarray]: # (the ids of all the words end to end, the number of ids of each word)
+                    # (the ids of all the words end to end, the number of ids of each word)
+                   ) -> tuple[np.ndarray, np.ndarray]:
     "`bpe_merge` for many words at once: each round merges, in every word, all occurrences of its lowest-ranked pair"
     n = np.fromiter(map(len, words), np.int64, len(words))  # ids per word
     b = np.frombuffer(b"".join(words), np.uint8)
@@ -317,7 +329,8 @@ def bpe_merge_batch(words: list[bytes], # pre-tokens (non-empty)
 LONG_WORD = 4096  # pre-tokens of more bytes than this are merged alone, with `bpe_merge_long` (below)
 
 @patch
-def _merge_tables(self: Tokenizer) -> tuple[_PairTable, np.ndarray, np.ndarray]: # (pair table, rank -> merged id, byte -> id)
+def _merge_tables(self: Tokenizer
+                 ) -> tuple[_PairTable, np.ndarray, np.ndarray]: # (pair table, rank -> merged id, byte -> id)
     "The arguments of `bpe_merge_batch` for this tokenizer, built on first use"
     if self.__dict__.get("_tables") is None:
         byte_id = np.array(self._byte_id, np.int32)
@@ -328,10 +341,12 @@ def _merge_tables(self: Tokenizer) -> tuple[_PairTable, np.ndarray, np.ndarray]:
 
 @patch
 def _merge_words(self: Tokenizer, words: list[str], batch_bytes: int = 1 << 18) -> list[tuple[int, ...]]:
-    "`bpe_merge` each word: in Python for a few words, else with numpy in batches of about `batch_bytes`; long words alone"
-    if max(map(len, words), default=0) > LONG_WORD // 4 and any(is_long := [len(w.encode()) > LONG_WORD for w in words]):
-        short = iter(self._merge_words([w for w, l in zip(words, is_long) if not l], batch_bytes))
-        return [self._merge_long(w) if l else next(short) for w, l in zip(words, is_long)]
+    ("`bpe_merge` each word: in Python for a few words, else with numpy in batches of about `batch_bytes`; "
+     "long words alone")
+    if (max(map(len, words), default=0) > LONG_WORD // 4
+            and any(is_long := [len(w.encode()) > LONG_WORD for w in words])):
+        short = iter(self._merge_words([w for w, long in zip(words, is_long) if not long], batch_bytes))
+        return [self._merge_long(w) if long else next(short) for w, long in zip(words, is_long)]
     if len(words) < 100:
         return list(map(self._encode_pretoken, words))  # numpy pays off for many words
     bs, out, i = list(map(str.encode, words)), [], 0
@@ -361,12 +376,15 @@ def bpe_merge_long(word: bytes, # one pre-token
                    pairs: np.ndarray, # rank -> (id, id) of the merge
                    stats: dict | None = None, # if given, counts the `rounds` and the positions looked at (`work`)
                   ) -> np.ndarray: # the ids of `word` after all merges
-    "`bpe_merge` for one long word, in about linear time: each round merges all positions that hold the lowest-ranked pair"
+    ("`bpe_merge` for one long word, in about linear time: "
+     "each round merges all positions that hold the lowest-ranked pair")
     b = np.frombuffer(word, np.uint8)
     x = byte_id[b].copy()
     n = x.size
-    nxt, prv, dead = np.arange(1, n + 1, dtype=np.int32), np.arange(-1, n - 1, dtype=np.int32), np.zeros(n, bool)
-    buckets, heap, st = {}, [], stats if stats is not None else {}  # rank -> arrays of positions; the ranks in `buckets`
+    nxt, prv, dead = (np.arange(1, n + 1, dtype=np.int32), np.arange(-1, n - 1, dtype=np.int32),
+                      np.zeros(n, bool))
+    # rank -> arrays of positions; the ranks in `buckets`
+    buckets, heap, st = {}, [], stats if stats is not None else {}
     st.update(rounds=0, work=n)
     def add(pos, r):
         for rk, p in _rank_groups(pos, r):

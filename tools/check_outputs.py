@@ -23,7 +23,8 @@ def problems(path: Path) -> list[str]:
         out.append(f"{path.name}: saves widget state (execute with --ExecutePreprocessor.store_widget_state=False)")
     for i, c in enumerate(cells):
         for o in c.get("outputs", []):
-            text = "".join(o.get("text", "")) + "".join("".join(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
+            text = "".join(o.get("text", "")) + "".join("".join(v) for k, v in o.get("data", {}).items()
+                                                        if k.startswith("text/"))
             if m := TMP.search(text):
                 out.append(f"{path.name}: code cell {i} shows a temporary path {m.group(0)!r}")
     return out

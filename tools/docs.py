@@ -15,10 +15,11 @@ of every processed notebook into `_docs_html/` (nbconvert, images embedded), and
 - markdown tables whose cells hold `|` inside code spans (or an escaped `\\|`) render as tables;
 - a widget output with no saved state (nbdev_clean drops it) becomes a note to run the notebook in Jupyter.
 
-`--check` then fails on: a notebook nbdev cannot process (the others still build), a notebook without a page or missing from the sidebar, an exported symbol without its
-`show_doc` section, a symbol documented twice on a page, a page without the sidebar or its previous/next links,
-a title "Notebook", an intra-site link to a page or anchor that does not exist, a saved plot not rendered, and a
-README.md that does not match `nbs/index.ipynb`. It runs `tools/test_docs.py` (the helpers' own tests) first.
+`--check` then fails on: a notebook nbdev cannot process (the others still build), a notebook without a page or
+missing from the sidebar, an exported symbol without its `show_doc` section, a symbol documented twice on a page, a
+page without the sidebar or its previous/next links, a title "Notebook", an intra-site link to a page or anchor that
+does not exist, a saved plot not rendered, and a README.md that does not match `nbs/index.ipynb`. It runs
+`tools/test_docs.py` (the helpers' own tests) first.
 
     python tools/docs.py           # build _proc/, _docs_html/ and README.md
     python tools/docs.py --check   # build, and fail on any of the problems above
@@ -184,7 +185,8 @@ def load_page(f):
     nb.metadata['title'] = title
     return Page(f.stem, title, str(meta.get('description', '')), str(meta.get('output-file', f'{f.stem}.html')), nb)
 
-_ATTR_LINK = re.compile(r'(\[[^\]]*\]\([^)\s]*\))\{[^}]*\}')  # a pandoc link with attributes: nbdev's `[source](url){...}`
+# a pandoc link with attributes: nbdev's `[source](url){...}`
+_ATTR_LINK = re.compile(r'(\[[^\]]*\]\([^)\s]*\))\{[^}]*\}')
 
 WIDGET_NOTE = ('<p class="widget-note">An interactive widget shows here when the notebook runs in Jupyter '
                '(a static page cannot run it).</p>')
@@ -227,7 +229,8 @@ def install_mathjax(out):
     if src is None:
         if dst.exists():
             shutil.rmtree(dst)
-        return CDN_MATHJAX, '', ('note: no local MathJax (pip install jupyter-server-mathjax, or apt-get install libjs-mathjax): '
+        return CDN_MATHJAX, '', ('note: no local MathJax '
+                                 '(pip install jupyter-server-mathjax, or apt-get install libjs-mathjax): '
                                  'math is typeset by the CDN\'s MathJax, so offline it shows as TeX')
     stamp = f'{src.resolve()} {(src/"MathJax.js").stat().st_mtime}'
     if not (dst/'.source').exists() or (dst/'.source').read_text() != stamp:
@@ -288,7 +291,8 @@ def _sidebar_html(pages, cur, site_title):
 def _page_nav_html(prev, nxt):
     links = ''
     if prev:
-        links += f'<a class="prev" rel="prev" href="{prev.href}"><small>&larr; Previous</small>{html.escape(prev.title)}</a>'
+        links += (f'<a class="prev" rel="prev" href="{prev.href}"><small>&larr; Previous</small>'
+                  f'{html.escape(prev.title)}</a>')
     if nxt:
         links += f'<a class="next" rel="next" href="{nxt.href}"><small>Next &rarr;</small>{html.escape(nxt.title)}</a>'
     return f'<nav class="page-nav" aria-label="Previous and next chapter">{links}</nav>'
@@ -336,7 +340,8 @@ def postprocess(page_html, page, pages, site_map, base, site_title, head_extra='
         new = local_href(a['href'], base, site_map)
         if new is not None:
             a['href'] = new
-    for a in soup.find_all('a', href=re.compile(r'/blob/')):  # nbdev's link to a symbol's source, at the right as in Quarto
+    # nbdev's link to a symbol's source, at the right as in Quarto
+    for a in soup.find_all('a', href=re.compile(r'/blob/')):
         if a.get_text() == 'source':
             a['class'] = 'source-link'
             a['target'] = '_blank'
@@ -369,7 +374,8 @@ def drop_dead_private_links(soups):
         for a in soup.find_all('a', href=True):
             path, _, frag = a['href'].partition('#')
             target = path or href
-            if frag and target in ids and frag not in ids[target] and frag.split('.')[-1].startswith('_') and a.find('code'):
+            if (frag and target in ids and frag not in ids[target]
+                    and frag.split('.')[-1].startswith('_') and a.find('code')):
                 a.unwrap()
                 n += 1
     return n
@@ -380,7 +386,8 @@ def render_site(proc, out, order, cfg):
     from nbconvert.preprocessors import TagRemovePreprocessor
     out.mkdir(exist_ok=True)
     mathjax_url, mathjax_extra, note = install_mathjax(out)
-    exp = HTMLExporter(embed_images=True, exclude_input_prompt=True, exclude_output_prompt=True, mathjax_url=mathjax_url)
+    exp = HTMLExporter(embed_images=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                       mathjax_url=mathjax_url)
     exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     pages = [load_page(proc/f'{s}.ipynb') for s in dict.fromkeys(order) if (proc/f'{s}.ipynb').exists()]
     from nbdev.doclinks import _nbpath2html
@@ -530,7 +537,8 @@ def check_pages(cfg, pages, order, proc_results, out):
         problems.append(f'nbs/sidebar.yml: lists {stem}.ipynb twice')
     q = yaml.safe_load((nbs/'_quarto.yml').read_text(encoding='utf-8')) if (nbs/'_quarto.yml').exists() else {}
     if 'sidebar.yml' not in (q or {}).get('metadata-files', []):
-        problems.append('nbs/_quarto.yml: metadata-files does not list sidebar.yml, so a Quarto build would not get its order')
+        problems.append('nbs/_quarto.yml: metadata-files does not list sidebar.yml, '
+                        'so a Quarto build would not get its order')
     by_stem = {p.stem: p for p in pages}
     for stem in notebooks:
         page = by_stem.get(stem)
@@ -538,22 +546,25 @@ def check_pages(cfg, pages, order, proc_results, out):
             problems.append(f'{stem}.ipynb: no HTML page')
             continue
         src = nbformat.read(nbs/f'{stem}.ipynb', as_version=4)
-        html_text = (out/page.href).read_text(encoding='utf-8')
         s = scan(out/page.href)
         heads = {t.replace('\u00b6', '').strip() for _, t in s.headings}
-        m = re.search(r'^#\|\s*default_exp\s+(\S+)', '\n'.join(c.source for c in src.cells if c.cell_type == 'code'), re.M)
+        m = re.search(r'^#\|\s*default_exp\s+(\S+)',
+                      '\n'.join(c.source for c in src.cells if c.cell_type == 'code'), re.M)
         if m and (Path(cfg.lib_path)/f"{m.group(1).replace('.', '/')}.py").exists():
             mod = import_module(f'{cfg.lib_name}.{m.group(1)}')
             for sym in getattr(mod, '__all__', []):
                 obj = getattr(mod, sym, None)  # nbdev documents functions and classes, not constants
-                if not (inspect.isfunction(obj) or inspect.isclass(obj)) or getattr(obj, '__module__', None) != mod.__name__:
+                if (not (inspect.isfunction(obj) or inspect.isclass(obj))
+                        or getattr(obj, '__module__', None) != mod.__name__):
                     continue
                 if sym not in heads:
                     problems.append(f'{stem}.ipynb: no show_doc section for `{sym}`')
         names = show_doc_names(page.nb)
         for sym in sorted({n for n, _ in names if [x for x, _ in names].count(n) > 1}):
-            explicit = [i for i, c in enumerate(src.cells) if c.cell_type == 'code' and re.search(rf'show_doc\(\s*{re.escape(sym)}\s*[,)]', c.source)]
-            where = f' (explicit show_doc in cell {", ".join(map(str, explicit))} of nbs/{stem}.ipynb)' if explicit else ''
+            explicit = [i for i, c in enumerate(src.cells)
+                        if c.cell_type == 'code' and re.search(rf'show_doc\(\s*{re.escape(sym)}\s*[,)]', c.source)]
+            where = (f' (explicit show_doc in cell {", ".join(map(str, explicit))} of nbs/{stem}.ipynb)' if explicit
+                     else '')
             problems.append(f'{stem}.ipynb: `{sym}` is documented {[x for x, _ in names].count(sym)} times{where}')
         n_img = sum(1 for c in src.cells if c.cell_type == 'code' for o in c.get('outputs', [])
                     if 'image/png' in o.get('data', {}) or 'image/svg+xml' in o.get('data', {}))
@@ -579,7 +590,7 @@ def mixed_cells(nb_path, mixed):
     cells = [c.source for c in nbformat.read(nb_path, as_version=4).cells]
     res = []
     for m in mixed:
-        first = next((l.strip() for l in m.splitlines() if l.strip()), '')
+        first = next((ln.strip() for ln in m.splitlines() if ln.strip()), '')
         res.append(next((str(i) for i, c in enumerate(cells) if first and first in c), f'?({first[:40]})'))
     return ', '.join(res)
 

@@ -35,7 +35,8 @@ def test_slug_matches_nbdev_links():
     assert docs.slug('???') == 'section'
 
 def test_local_href():
-    site = {'model.html': '04_model.html', '04_model.ipynb': '04_model.html', '04_model.html': '04_model.html', '': 'index.html'}
+    site = {'model.html': '04_model.html', '04_model.ipynb': '04_model.html', '04_model.html': '04_model.html',
+            '': 'index.html'}
     base = 'https://x.github.io/proj'
     assert docs.local_href(f'{base}/model.html#transformerlm', base, site) == '04_model.html#transformerlm'
     assert docs.local_href(f'{base}/', base, site) == 'index.html'
@@ -53,8 +54,11 @@ def _site(d):
     "Two pages through the real render and postprocess, as render_site writes them"
     from nbconvert import HTMLExporter
     base = 'https://x.github.io/proj'
-    a = _page('index', 'Home', [nbformat.v4.new_markdown_cell('# Home\n\nSee `01_model` and [`M`](https://x.github.io/proj/model.html#m), [`_p`](https://x.github.io/proj/model.html#_p).')])
-    b = _page('01_model', 'The model', [nbformat.v4.new_markdown_cell('# The model\n\n## M\n\nBack to [home](index.ipynb).')])
+    a = _page('index', 'Home', [nbformat.v4.new_markdown_cell(
+        '# Home\n\nSee `01_model` and [`M`](https://x.github.io/proj/model.html#m), '
+        '[`_p`](https://x.github.io/proj/model.html#_p).')])
+    b = _page('01_model', 'The model', [nbformat.v4.new_markdown_cell(
+        '# The model\n\n## M\n\nBack to [home](index.ipynb).')])
     pages = [a, b]
     site = {'model.html': '01_model.html', '01_model.ipynb': '01_model.html', '01_model.html': '01_model.html',
             'index.html': 'index.html', 'index.ipynb': 'index.html', '': 'index.html'}
@@ -75,22 +79,28 @@ def test_site_check_passes_and_catches():
         assert docs.check_site(d, ['index', '01_model'], base) == []
         idx = (d/'index.html').read_text(encoding='utf-8')
         assert '<title>Home</title>' in idx
-        assert 'href="01_model.html#m"' in idx and '_p' in idx and '#_p' not in idx and 'href="01_model.html"><code>01_model</code>' in idx
+        assert ('href="01_model.html#m"' in idx and '_p' in idx and '#_p' not in idx
+                and 'href="01_model.html"><code>01_model</code>' in idx)
         assert 'href="index.html">home' in (d/'01_model.html').read_text(encoding='utf-8')
         # a broken anchor, a link left at the online site, a lost next link, a page titled "Notebook"
         (d/'index.html').write_text(idx.replace('01_model.html#m', '01_model.html#nope')
                                        .replace('rel="next"', 'rel="x"')
                                        .replace('<title>Home</title>', '<title>Notebook</title>')
-                                       .replace('</main>', f'<a href="{base}/model.html">x</a></main>'), encoding='utf-8')
+                                       .replace('</main>', f'<a href="{base}/model.html">x</a></main>'),
+                                    encoding='utf-8')
         got = '\n'.join(docs.check_site(d, ['index', '01_model'], base))
         for want in ["no id 'nope'", 'points at the online site', 'next link is None', "title is 'Notebook'"]:
             assert want in got, (want, got)
-        (d/'01_model.html').write_text('<html><head><title>The model</title></head><body></body></html>', encoding='utf-8')
+        (d/'01_model.html').write_text('<html><head><title>The model</title></head><body></body></html>',
+                                       encoding='utf-8')
         got = '\n'.join(docs.check_site(d, ['index', '01_model'], base))
         assert '01_model.html: no sidebar' in got and '01_model.html: previous link is None' in got, got
 
 def test_duplicate_show_doc_found():
-    sd = lambda n: nbformat.v4.new_output('display_data', data={'text/markdown': f'---\n\n[source](https://g/x.py#L1){{target="_blank"}}\n\n### {n}\n\n```python\ndef f():\n```'})
+    def sd(n):
+        return nbformat.v4.new_output('display_data', data={
+            'text/markdown': f'---\n\n[source](https://g/x.py#L1){{target="_blank"}}\n\n'
+                             f'### {n}\n\n```python\ndef f():\n```'})
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('', outputs=[sd('TransformerLM.num_params')]),
                                          nbformat.v4.new_code_cell('', outputs=[sd('load_model')]),
                                          nbformat.v4.new_code_cell('', outputs=[sd('TransformerLM.num_params')])])
@@ -106,7 +116,8 @@ def test_widget_without_state_gets_a_note():
     assert docs._prepare(nb).cells[0].outputs[0].data == {'text/html': docs.WIDGET_NOTE}
     nb.metadata['widgets'] = {'application/vnd.jupyter.widget-state+json': {'state': {'abc': {}}}}
     nb.cells[0].outputs[0].data = {'application/vnd.jupyter.widget-view+json': view}
-    assert 'application/vnd.jupyter.widget-view+json' in docs._prepare(nb).cells[0].outputs[0].data  # saved: left to nbconvert
+    # saved: left to nbconvert
+    assert 'application/vnd.jupyter.widget-view+json' in docs._prepare(nb).cells[0].outputs[0].data
 
 def run():
     "Run every test; returns the failures as one line each"
