@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_basics.ipynb #48cd763f
 from __future__ import annotations
-import os, pickle, queue, re, secrets, shutil, subprocess, sys, tempfile, warnings
+import os, pickle, queue, re, secrets, shutil, stat, subprocess, sys, tempfile, warnings, zipfile
 import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -12,8 +12,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['cpu_count', 'atomic_path', 'atomic_write', 'atomic_write_files', 'small_tmpfs', 'fill_disk', 'read_text_chunk',
-           'imap_workers', 'read_checkpoint', 'unwrap_model', 'pick_device', 'cli_errors', 'check_text', 'script_path',
-           'check_files', 'saved_file']
+           'imap_workers', 'file_kind', 'check_files', 'check_paths', 'read_checkpoint', 'unwrap_model', 'pick_device',
+           'cli_errors', 'SettingError', 'require', 'check_text', 'script_path', 'saved_file']
 
 # %% ../nbs/00_basics.ipynb #8e5e4eda
 def cpu_count() -> int: # cores this process may run on
@@ -244,9 +244,78 @@ def _pool_run(fn, tasks, n, ordered, init, initargs):
         for p in procs:
             p.join()
 
+# %% ../nbs/00_basics.ipynb #c0ffee05
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (a pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+def file_kind(path) -> str | None:  # e.g. 'a directory'; None: a regular file, or nothing there
+    "What `path` is when it exists but is not a regular file"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return next((what for test, what in _KINDS if test(mode)), None)
+
+def check_files(paths: dict): # flag or name -> path (None: not given)
+    "Raise `FileNotFoundError` naming the first of `paths` that is not a regular file"
+    for name, p in paths.items():
+        if p is None:
+            continue
+        kind = file_kind(p)
+        if kind == "a directory":
+            raise IsADirectoryError(f"{name} {str(p)!r} is a directory")
+        if kind is not None:
+            raise ValueError(f"{name} {str(p)!r} is {kind}, not a regular file")
+        if not Path(p).is_file():
+            raise FileNotFoundError(f"{name} {str(p)!r} does not exist")
+
+# %% ../nbs/00_basics.ipynb #691beb1c
+def _same_file_key(p) -> tuple:
+    "Where the file `p` really is: its inode if it exists, else its resolved path"
+    try:
+        st = os.stat(p)
+        return ("inode", st.st_dev, st.st_ino)
+    except OSError:
+        return ("path", os.path.realpath(p))
+
+def check_paths(inputs: dict,  # flag -> a path the command reads (None: not given)
+                outputs: dict):  # flag -> a path the command writes (None: not given)
+    "Raise a `ValueError` when an output of a command is one of its inputs"
+    read = {}
+    for flag, p in inputs.items():
+        if p is not None:
+            read.setdefault(_same_file_key(p), (flag, p))
+            read.setdefault(("path", os.path.realpath(p)), (flag, p))
+    for flag, p in outputs.items():
+        if p is None:
+            continue
+        hit = read.get(_same_file_key(p)) or read.get(("path", os.path.realpath(p)))
+        if hit is not None:
+            raise ValueError(f"{flag} {str(p)!r} is the input {hit[0]} {str(hit[1])!r}: refusing to write over it "
+                             "(choose another output path)")
+
 # %% ../nbs/00_basics.ipynb #37e0d3d4
 def _ck_name(src) -> str:
     return repr(str(src)) if isinstance(src, (str, os.PathLike)) else repr(getattr(src, "name", src))
+
+def _check_zip(src, flag: str):
+    "Raise a `ValueError` when `src` is a zip archive (as `torch.save` writes) with an entry that fails its CRC check"
+    if not isinstance(src, (str, os.PathLike)) and not (hasattr(src, "seek") and src.seekable()):
+        return
+    pos = None if isinstance(src, (str, os.PathLike)) else src.tell()
+    try:
+        if not zipfile.is_zipfile(src):
+            return
+        with zipfile.ZipFile(src) as z:
+            bad = z.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        bad = None  # truncated or not a zip: `torch.load` says so
+    finally:
+        if pos is not None:
+            src.seek(pos)
+    if bad is not None:
+        raise ValueError(f"{flag} {_ck_name(src)} is damaged: its entry {bad!r} fails its CRC check (the file changed "
+                         "after it was written); use another checkpoint")
 
 # %% ../nbs/00_basics.ipynb #60ab6a77
 def read_checkpoint(src, # a path, or a binary file object
@@ -256,10 +325,8 @@ def read_checkpoint(src, # a path, or a binary file object
     import torch
     name = _ck_name(src)
     if isinstance(src, (str, os.PathLike)):
-        if not Path(src).exists():
-            raise FileNotFoundError(f"{flag} {name} does not exist")
-        if Path(src).is_dir():
-            raise IsADirectoryError(f"{flag} {name} is a directory, not a checkpoint file")
+        check_files({flag: src})
+    _check_zip(src, flag)
     try:
         ck = torch.load(src, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
@@ -322,7 +389,24 @@ def cli_errors(prog: str): # the command's name, e.g. `llm_scratch_train`
             msg = f"{type(e).__name__}: {msg}"
         raise SystemExit(f"{prog}: error: {msg[:500]}") from None
 
-# %% ../nbs/00_basics.ipynb #aa2d4262
+# %% ../nbs/00_basics.ipynb #2d95feb8
+class SettingError(ValueError):
+    "The setting `name` is not what it `must` be; `others`: the settings that the rule compares it with"
+    def __init__(self, name: str, value, must: str, others: dict | None = None):
+        self.name, self.value, self.must, self.others = name, value, must, dict(others or {})
+        got = ", ".join(f"{k}={v!r}" for k, v in {name: value, **self.others}.items()) if self.others else repr(value)
+        super().__init__(f"`{name}` must be {must}, got {got}")
+    def __reduce__(self):  # pickles whole, e.g. from a worker process
+        return SettingError, (self.name, self.value, self.must, self.others)
+
+def require(ok: bool,  # the rule holds
+            name: str, must: str, value,  # the setting, what it must be, its value
+            others: dict | None = None):  # the settings the rule compares it with: name -> value
+    "Raise a `SettingError` unless `ok`"
+    if not ok:
+        raise SettingError(name, value, must, others)
+
+# %% ../nbs/00_basics.ipynb #5148ab08
 def check_text(s: str, name: str) -> str:  # `s`, when it is valid text
     "`s`, or a `ValueError` naming `name` when `s` cannot be written as UTF-8 (it came from bytes that were not)"
     try:
@@ -339,13 +423,6 @@ def script_path(name: str) -> str: # e.g. `llm_scratch_bpe`
     if found is None:
         raise FileNotFoundError(f"console script {name!r} not found next to {sys.executable} or on PATH: pip install -e .")
     return found
-
-# %% ../nbs/00_basics.ipynb #c0ffee05
-def check_files(paths: dict): # flag or name -> path (None: not given)
-    "Raise `FileNotFoundError` naming the first of `paths` that is not a file"
-    for name, p in paths.items():
-        if p is not None and not Path(p).is_file():
-            raise FileNotFoundError(f"{name} {str(p)!r} " + ("is a directory" if Path(p).is_dir() else "does not exist"))
 
 # %% ../nbs/00_basics.ipynb #c0ffee02
 def saved_file(entry: dict, # e.g. a checkpoint's 'tokenizer' entry
