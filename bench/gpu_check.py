@@ -25,7 +25,7 @@ import torch
 try:
     from llm_scratch.run import train
     from llm_scratch.stories import prepare_builtin_data
-    from llm_scratch.train import TrainConfig
+    from llm_scratch.config import make_config
 except ImportError as e:
     sys.exit(f"gpu_check: cannot import llm_scratch ({e}); run `pip install --no-deps --no-build-isolation -e .` "
              f"from the repository root first (and install fastcore, e.g. from a carried wheel)")
@@ -46,7 +46,7 @@ def parse():
 def phase(name, args, paths, root):
     "Run one phase; returns a result row"
     precision, compile_ = name.split('+')[0], name.endswith('+compile')
-    cfg = TrainConfig(**paths, vocab_size=10000, context_length=args.context_length,
+    cfg = make_config('original', **paths, vocab_size=10000, context_length=args.context_length,
                       batch_size=args.batch_size, num_iters=args.steps, warmup_iters=min(30, args.steps // 2),
                       log_interval=max(1, args.steps // 10), validation_interval=args.steps, val_batches=10,
                       checkpoint_interval=args.steps, device=args.device, precision=precision, compile=compile_,
@@ -62,7 +62,7 @@ def phase(name, args, paths, root):
     return dict(phase=name, wall_s=wall, tokens_per_s=tok_s, mfu=statistics.median(mfu) if mfu else None,
                 first_loss=losses[0], last_loss=losses[-1], val_loss=r['val_loss'],
                 nan=any(not math.isfinite(v) for v in losses + [r['val_loss'] or 0.0]),
-                first_record_s=recs[0]['step'] * cfg.batch_size * cfg.context_length / recs[0]['tokens_per_s'])
+                first_record_s=recs[0]['step'] * cfg.tokens_per_step / recs[0]['tokens_per_s'])
 
 
 def main():

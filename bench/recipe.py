@@ -12,7 +12,7 @@ recipes (`llm_scratch.experiments.RECIPES`):
   as a fraction of the run (10,000 of 50,000 steps: 20%);
 - `tuned AdamW`: the same model with the learning rate and warm-up that the grid's sweep found best (still the best
   of the three rates tried at 300 steps);
-- `speedrun`: `llm_scratch.presets.PRESETS['speedrun']` with the proxy's sizes (its schedule is in fractions of the
+- `speedrun`: `llm_scratch.config.PRESETS['speedrun']` with the proxy's sizes (its schedule is in fractions of the
   run).
 
 Printed: each recipe's final validation loss (mean ± sd over the seeds), its difference from tuned AdamW, its seconds

@@ -1,9 +1,9 @@
 """Full training-step throughput of `llm_scratch.train` against the same step built from PyTorch + transformers.
 
-Ours:   `_step_batch` (random windows of a memory-mapped .npy) -> `train_step`: our `TransformerLM`, our
+Ours:   `step_batch` (random windows of a memory-mapped .npy) -> `train_step`: our `TransformerLM`, our
         `cross_entropy`, our `clip_grad_norm`, our `AdamW` (with `param_groups`), the cosine schedule -> a metrics
-        record every `--log_interval` steps (the loss `.item()` and `llm_scratch.run.MetricsLog`), what `fit` and its
-        `LogMetrics` callback do per step in `llm_scratch_train`.
+        record every `--log_interval` steps (the loss `.item()` and `llm_scratch.metrics.MetricsLog`), what `fit`
+        and its `LogMetrics` callback do per step in `llm_scratch_train`.
 Anchor: the same batches -> `transformers.LlamaForCausalLM` (same configuration and weights, via
         `llm_scratch.hf_export.hf_state_dict`) + `F.cross_entropy` + `torch.nn.utils.clip_grad_norm_`
         + `torch.optim.AdamW`.
@@ -24,8 +24,9 @@ import torch.nn.functional as F
 from llm_scratch.hf_export import hf_llama_config, hf_state_dict
 from llm_scratch.model import ModelConfig, TransformerLM
 from llm_scratch.optim import AdamW, cosine_lr, param_groups
-from llm_scratch.run import MetricsLog
-from llm_scratch.train import TrainConfig, _step_batch, train_step
+from llm_scratch.metrics import MetricsLog
+from llm_scratch.config import make_config
+from llm_scratch.train import step_batch, train_step
 
 ORIGINAL = dict(vocab_size=10000, context_length=256, d_model=512, num_layers=4, num_heads=16, d_ff=1344,
                 rope_theta=10000.0)
@@ -62,7 +63,7 @@ def run_ours(model, opt, data, cfg, log, it0, steps, timers):
     loss_sum = torch.zeros(())
     for it in range(it0, it0 + steps):
         a = time.perf_counter()
-        x, y = _step_batch(data, cfg, it)
+        x, y = step_batch(data, cfg, it)
         b = time.perf_counter()
         lr = cosine_lr(it, cfg.max_lr, cfg.min_lr, cfg.warmup_iters, cfg.num_iters)
         loss, norm = train_step(model, opt, x, y, lr, cfg.gradient_max_norm)
@@ -81,7 +82,7 @@ def run_hf(model, opt, data, cfg, it0, steps):
     "`steps` steps of the anchor on the same batches"
     t0 = time.perf_counter()
     for it in range(it0, it0 + steps):
-        x, y = _step_batch(data, cfg, it)
+        x, y = step_batch(data, cfg, it)
         for g in opt.param_groups:
             g['lr'] = cosine_lr(it, cfg.max_lr, cfg.min_lr, cfg.warmup_iters, cfg.num_iters)
         logits = model(input_ids=x).logits                       # (B, T, V)
@@ -103,8 +104,8 @@ def main():
         np.save(f'{d}/tokens.npy',
                 np.random.default_rng(0).integers(0, ORIGINAL['vocab_size'], 2_000_000).astype(np.uint16))
         data = np.load(f'{d}/tokens.npy', mmap_mode='r')
-        cfg = TrainConfig(batch_size=args.batch_size, context_length=ORIGINAL['context_length'], num_iters=10_000,
-                          warmup_iters=10, log_interval=args.log_interval)
+        cfg = make_config('original', batch_size=args.batch_size, context_length=ORIGINAL['context_length'],
+                          num_iters=10_000, warmup_iters=10, log_interval=args.log_interval)
         log = MetricsLog(f'{d}/metrics.jsonl', tensorboard=False)
         (ours, ours_opt), (hf, hf_opt) = build()
         # warm-up (allocations, optimizer state)

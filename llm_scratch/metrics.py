@@ -30,32 +30,34 @@ class MetricsLog:
         with open(self.path, "a") as f:
             f.write(json.dumps(rec) + "\n")
         if self.tb:
-            [self.tb.add_scalar(k, v, rec["step"]) for k, v in rec.items() if k != "step" and isinstance(v, (int, float))]
+            for k, v in rec.items():
+                if k != "step" and isinstance(v, (int, float)):
+                    self.tb.add_scalar(k, v, rec["step"])
     def close(self):
         if self.tb:
             self.tb.close()
 
 # %% ../nbs/05a_metrics.ipynb #483daa1f
 def read_metrics(path) -> list[dict]:
-    "The records of a `metrics.jsonl` file (or of the one in a run directory); a torn last line is skipped with a warning"
+    "The records of a `metrics.jsonl` file (or the one in a run directory); a torn last line is skipped with a warning"
     path = Path(path)
     if path.is_dir():
         path = path / "metrics.jsonl"
     if not path.exists():
         return []
     lines, recs = path.read_bytes().decode("utf-8", "replace").split("\n"), []
-    for i, l in enumerate(lines, 1):
+    for i, line in enumerate(lines, 1):
         try:
-            r = json.loads(l) if l.strip() else {"step": 0}
+            r = json.loads(line) if line.strip() else {"step": 0}
         except ValueError:
             r = None
         if isinstance(r, dict) and isinstance(r.get("step"), int):
-            recs += [r] if l.strip() else []
+            recs += [r] if line.strip() else []
             continue
         if i == len(lines):
             warnings.warn(f"{path}: skipped its torn last line {i} (a run stopped while writing it)")
             break
-        raise ValueError(f"{path} line {i} is not a metrics record: {l[:60]!r}")
+        raise ValueError(f"{path} line {i} is not a metrics record: {line[:60]!r}")
     return recs
 
 # %% ../nbs/05a_metrics.ipynb #ab975c52
@@ -67,7 +69,8 @@ def plot_metrics(records: list[dict],  # from `read_metrics` or `MetricsLog.reco
     if axs is None:
         _, axs = plt.subplots(1, 3, figsize=(12, 3))
     tr, va = [r for r in records if "loss" in r], [r for r in records if "val_loss" in r]
-    get = lambda rs, k: ([r["step"] for r in rs], [r[k] for r in rs])
+    def get(rs, k):
+        return [r["step"] for r in rs], [r[k] for r in rs]
     axs[0].plot(*get(tr, "loss"), label="train")
     axs[0].plot(*get(va, "val_loss"), "o-", label="validation")
     axs[0].set(xlabel="step", ylabel="loss (nats/token)", title="loss")
