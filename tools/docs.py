@@ -10,26 +10,35 @@ of every processed notebook into `_docs_html/` (nbconvert, images embedded), and
 - nbdev's symbol links (`<doc_host>/<doc_baseurl>/model.html#transformerlm`, named after nbdev's output file)
   point at our pages (`04_model.html#transformerlm`), every heading has the id Quarto would give it, and a
   chapter named in backticks (`04_model`) links to its page;
+- no link to the addresses settings.ini names (doc_host, git_url, its user), where nothing is published: the
+  "source" link of each symbol goes to the file in the repository (`../llm_scratch/model.py`, relative to the
+  page), and one with nowhere to go is dropped; the links nbdev leaves as raw markdown inside signatures become links;
+- code output wraps at word boundaries (nbs/styles.css, which Quarto reads too, is added to each page);
 - math typeset by a local MathJax 2 (the `jupyter-server-mathjax` package from PyPI, or Debian's
   `libjs-mathjax`) copied into `_docs_html/mathjax/`; without either, the CDN's (and a note says so);
 - markdown tables whose cells hold `|` inside code spans (or an escaped `\\|`) render as tables;
 - a widget output with no saved state (nbdev_clean drops it) becomes a note to run the notebook in Jupyter.
 
+README.md's links work where it is read, in the repository: a symbol or page link goes to the notebook
+(`nbs/04_model.ipynb`), as does a chapter named in backticks; a link relative to `nbs/` is made relative to the root.
+
 `--check` then fails on: a notebook nbdev cannot process (the others still build), a notebook without a page or
 missing from the sidebar, an exported symbol without its `show_doc` section, a symbol documented twice on a page, a
 page without the sidebar or its previous/next links, a title "Notebook", an intra-site link to a page or anchor that
-does not exist, a saved plot not rendered, and a README.md that does not match `nbs/index.ipynb`. It runs
-`tools/test_docs.py` (the helpers' own tests) first.
+does not exist, a link to the project's own hosts (on a page or in README.md), a raw markdown link inside a rendered
+signature, a README.md link to a file that does not exist, a saved plot not rendered, and a README.md that does not
+match `nbs/index.ipynb`. It runs `tools/test_docs.py` first: the helpers' own tests, and the README's Python quick
+start run as written from the repository root.
 
-    python tools/docs.py           # build _proc/, _docs_html/ and README.md
-    python tools/docs.py --check   # build, and fail on any of the problems above
+    python tools/docs.py           # build _proc/, _docs_html/ and README.md (and list what --check would fail on)
+    python tools/docs.py --check   # build (README.md is compared, not written), and fail on any of the problems above
 """
-import argparse, html, inspect, multiprocessing, re, shutil, sys, warnings
+import argparse, html, inspect, multiprocessing, os, posixpath, re, shutil, sys, warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import nbformat, yaml
 
@@ -136,6 +145,99 @@ def show_doc_names(nb):
             if m:
                 found.append((m.group(1).strip('` '), i))
     return found
+
+# ---------------------------------------------------------------------------------------------------------------
+# Links to the project's own addresses
+#
+# settings.ini's doc_host/doc_baseurl and git_url name where the docs site and the repository would be published;
+# nothing is published there. nbdev builds its symbol links (`<doc_host><doc_baseurl>/model.html#x`) and source links
+# (`<git_url>/blob/<branch>/llm_scratch/model.py#L42`) from them, so every such link is turned into one that works
+# where the text is read: a page of the local site or a file of the repository (relative), or plain text.
+
+def _host_path(url):
+    "(host, path, fragment) of an http(s) or protocol-relative URL, host lowercased without `www.`; else None"
+    u = url.strip()
+    if not re.match(r'^(https?:)?//', u, re.I):
+        return None
+    s = urlsplit(u if not u.startswith('//') else 'https:' + u)
+    host = s.netloc.lower()
+    return (host[4:] if host.startswith('www.') else host), s.path, s.fragment
+
+@dataclass
+class Hosts:
+    "The project's own addresses in settings.ini: docs site (`doc`, `doc_host` + `doc_baseurl`), repository, user"
+    doc: str = ''       # where the docs site would be: nbdev's symbol links start with it
+    git: str = ''       # `git_url`: nbdev's source links start with it
+    doc_host: str = ''  # the docs site's host (a user's GitHub Pages host holds only that user's sites)
+    user: str = ''      # the GitHub user or organisation named in both
+
+    @classmethod
+    def from_cfg(cls, cfg):
+        host = str(cfg.get('doc_host', '')).rstrip('/')
+        doc = (host + '/' + str(cfg.get('doc_baseurl', '')).strip('/')).rstrip('/')
+        return cls(doc, str(cfg.get('git_url', '')).rstrip('/'), host, str(cfg.get('user', '')))
+
+    def prefixes(self):
+        "(host, path) pairs: a URL on one of those hosts under that path is the project's own"
+        res = [h[:2] for h in map(_host_path, (self.doc, self.git, self.doc_host)) if h]
+        if self.user:
+            res += [('github.com', '/' + self.user), (f'{self.user.lower()}.github.io', '')]
+        return res
+
+    def is_own(self, url):
+        "Does `url` point at the project's docs site or repository (or anywhere under its `user`)?"
+        hp = _host_path(url)
+        if hp is None:
+            return False
+        host, path = hp[0], hp[1].lower()
+        for h, p in self.prefixes():
+            p = p.lower().rstrip('/')
+            if host == h and (not p or path == p or path.startswith(p + '/')):
+                return True
+        return False
+
+    def repo_file(self, url):
+        "The repository path and line of a `<git_url>/blob|tree|raw/<branch>/<path>#L<n>` link: (path, line or None)"
+        hp, g = _host_path(url), _host_path(self.git)
+        if hp is None or g is None or hp[0] != g[0]:
+            return None
+        base = g[1].rstrip('/')
+        if not hp[1].lower().startswith(base.lower() + '/'):
+            return None
+        m = re.match(r'^(?:blob|tree|raw)/[^/]+/(.+?)/?$', hp[1][len(base) + 1:])
+        if m is None:
+            return None
+        line = re.fullmatch(r'L(\d+)(?:-L\d+)?', hp[2])
+        return unquote(m.group(1)), (int(line.group(1)) if line else None)
+
+def rel_file(path, root, from_dir):
+    "`root/path` relative to `from_dir` (posix), or None when `path` is not a file or folder of `root`"
+    f = (Path(root)/path)
+    if '..' in Path(path).parts or Path(path).is_absolute() or not f.exists():
+        return None
+    return Path(os.path.relpath(f, from_dir)).as_posix()
+
+# a markdown link as nbdev writes it (text without `]`, a target without spaces or parentheses)
+_MD_LINK = re.compile(r'(!?)\[([^\]\n]*)\]\(([^()\s]+)\)')
+
+def link_signatures(soup):
+    "Turn the raw markdown links that nbdev puts inside `show_doc` code blocks into HTML links; returns how many"
+    n = 0
+    for pre in soup.select('div.jp-RenderedMarkdown.jp-OutputArea-output pre'):
+        for s in list(pre.find_all(string=_MD_LINK)):
+            parts, last = [], 0
+            for m in _MD_LINK.finditer(s):
+                parts.append(s[last:m.start()])
+                text = m.group(2)
+                ticks = '`' if len(text) > 2 and text[0] == text[-1] == '`' else ''
+                a = soup.new_tag('a', href=m.group(3))
+                a.string = text.strip('`') if ticks else text
+                parts += [ticks, a, ticks]
+                last = m.end()
+                n += 1
+            parts.append(s[last:])
+            s.replace_with(*[p for p in parts if not isinstance(p, str) or p])
+    return n
 
 # ---------------------------------------------------------------------------------------------------------------
 # Pages
@@ -313,8 +415,20 @@ def local_href(href, base, site_map):
         path += '.html'
     return site_map.get(path, path) + (sep + frag)
 
-def postprocess(page_html, page, pages, site_map, base, site_title, head_extra=''):
-    "Ids, links, chapter links, sidebar and previous/next for one rendered page"
+def _drop_link(a, whole=False):
+    "Unlink `a` (keep its text), or with `whole` remove it and a paragraph it leaves empty"
+    if not whole:
+        a.unwrap()
+        return
+    parent = a.parent
+    a.decompose()
+    if parent is not None and parent.name == 'p' and not parent.get_text(strip=True) and not parent.find(True):
+        parent.decompose()
+
+def postprocess(page_html, page, pages, site_map, base, site_title, head_extra='', hosts=None, root=None, out=None,
+                css=''):
+    """Ids, links, chapter links, sidebar and previous/next for one rendered page; links to the project's own `hosts`
+    go to the repository's files (relative to `out`, the page's folder, from `root`) or are unlinked"""
     from bs4 import BeautifulSoup
     soup = BeautifulSoup(page_html, 'html.parser')
     seen, renamed = set(), {}
@@ -333,16 +447,29 @@ def postprocess(page_html, page, pages, site_map, base, site_title, head_extra='
         a = soup.new_tag('a', href='#' + new, attrs={'class': 'anchor-link'})
         a.string = '\u00b6'
         h.append(a)
+    link_signatures(soup)  # nbdev's raw markdown links inside signatures, made links before they are made local
     for a in soup.find_all('a', href=True):
-        if a['href'] in renamed:
-            a['href'] = renamed[a['href']]
+        href = a['href']
+        if href in renamed:
+            a['href'] = renamed[href]
             continue
-        new = local_href(a['href'], base, site_map)
+        new = local_href(href, base, site_map)
         if new is not None:
             a['href'] = new
-    # nbdev's link to a symbol's source, at the right as in Quarto
-    for a in soup.find_all('a', href=re.compile(r'/blob/')):
-        if a.get_text() == 'source':
+            continue
+        if hosts is None or not hosts.is_own(href):
+            continue
+        # nbdev's link to a symbol's source (at the right, as in Quarto), or another link into the repository
+        source = a.get_text().strip() == 'source'
+        f = hosts.repo_file(href)
+        rel = rel_file(f[0], root, out) if f and root is not None and out is not None else None
+        if rel is None:
+            _drop_link(a, whole=source)
+            continue
+        a['href'] = rel
+        if f[1]:
+            a['title'] = f'{f[0]}, line {f[1]}'
+        if source:
             a['class'] = 'source-link'
             a['target'] = '_blank'
     chapters = {p.stem: p for p in pages}
@@ -355,7 +482,7 @@ def postprocess(page_html, page, pages, site_map, base, site_title, head_extra='
     for s in soup.find_all('script', src=re.compile(r'require\.js|require\.min\.js')):
         s.decompose()  # no widgets here
     style = soup.new_tag('style')
-    style.string = SITE_CSS
+    style.string = SITE_CSS + css
     soup.head.append(style)
     if head_extra:
         mj = soup.find('script', src=re.compile('MathJax'))
@@ -397,27 +524,102 @@ def render_site(proc, out, order, cfg):
     for p in pages:
         site_map.update({p.out_file: p.href, f'{p.stem}.ipynb': p.href, p.href: p.href})
     site_map[''] = 'index.html'
-    base = (str(cfg.get('doc_host', '')).rstrip('/') + '/' + str(cfg.get('doc_baseurl', '')).strip('/')).rstrip('/')
+    hosts = Hosts.from_cfg(cfg)
+    base = hosts.doc
+    css = (cfg.nbs_path/'styles.css').read_text(encoding='utf-8') if (cfg.nbs_path/'styles.css').exists() else ''
     for f in out.glob('*.html'):
         if f.stem not in {p.stem for p in pages}:
             f.unlink()  # a page of a renamed or removed notebook
     soups = {}
     for p in pages:
         body, _ = exp.from_notebook_node(_prepare(p.nb))
-        soups[p.href] = postprocess(body, p, pages, site_map, base, cfg.get('title', cfg.lib_name), mathjax_extra)
+        soups[p.href] = postprocess(body, p, pages, site_map, base, cfg.get('title', cfg.lib_name), mathjax_extra,
+                                    hosts=hosts, root=cfg.config_path, out=out, css='\n/* nbs/styles.css */\n' + css)
     n = drop_dead_private_links(soups)
     for href, soup in soups.items():
         (out/href).write_text(str(soup), encoding='utf-8')
     return pages, [note, f'unlinked {n} mention(s) of private names, which have no section to link to']
 
+def _outside_fences(md, fn):
+    "Apply `fn` to each line of `md` outside fenced code blocks"
+    lines, in_fence = md.split('\n'), False
+    for i, line in enumerate(lines):
+        if re.match(r'\s*(```|~~~)', line):
+            in_fence = not in_fence
+        elif not in_fence:
+            lines[i] = fn(line)
+    return '\n'.join(lines)
+
+def readme_target(url, hosts, root, pages, nbs_dir='nbs'):
+    """Where a link of `nbs/index.ipynb` should point in README.md at the repository's root: a notebook for a page of
+    the docs site (`nbs/04_model.ipynb`), a repository file (relative), the link itself when it is external; None:
+    unlink. `pages` maps the names a page goes by (`model.html`, `04_model.html`, `04_model.ipynb`) to its stem"""
+    if url.startswith('#') or (re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*:', url) and _host_path(url) is None):
+        return url  # an anchor of the README, mailto: ...
+    hp = _host_path(url)
+    if hp is not None and not hosts.is_own(url):
+        return url  # somewhere else on the web
+    if hp is not None:
+        site = local_href(url, hosts.doc, {})
+        if site is not None:  # a page of the docs site: its notebook (GitHub shows a notebook without its anchors)
+            stem = pages.get(unquote(site.partition('#')[0]) or 'index.html')
+            return None if stem is None else ('README.md' if stem == 'index' else f'{nbs_dir}/{stem}.ipynb')
+        f = hosts.repo_file(url)
+        return rel_file(f[0], root, root) if f else None
+    path, sep, frag = url.partition('#')  # relative: to the notebook's folder
+    stem = pages.get(unquote(path))
+    if stem is not None:
+        return 'README.md' if stem == 'index' else f'{nbs_dir}/{stem}.ipynb'
+    return posixpath.normpath(posixpath.join(nbs_dir, path)) + sep + frag
+
+def readme_links(md, hosts, root, pages, nbs_dir='nbs'):
+    """Make README.md's links work where it is read, in the repository: see `readme_target`; and a chapter named in
+    backticks (`04_model`) links to its notebook"""
+    def link(m):
+        bang, text, url = m.groups()
+        new = readme_target(url, hosts, root, pages, nbs_dir)
+        return text if new is None and not bang else f'{bang}[{text}]({url if new is None else new})'
+    def chapter(m):
+        stem = m.group(1)
+        return f'[`{stem}`]({nbs_dir}/{stem}.ipynb)' if stem in pages.values() and stem != 'index' else m.group(0)
+    def line(ln):
+        out, last = [], 0
+        for m in _MD_LINK.finditer(ln):
+            out += [_CODE_NAME.sub(chapter, ln[last:m.start()]), link(m)]
+            last = m.end()
+        return ''.join(out + [_CODE_NAME.sub(chapter, ln[last:])])
+    return _outside_fences(md, line)
+
+_CODE_NAME = re.compile(r'(?<!`)`([\w.-]+)`(?!`)')
+
+def readme_pages(nbs):
+    "The names each notebook's page goes by (nbdev's `model.html`, `04_model.html`, `04_model.ipynb`) -> its stem"
+    from nbdev.doclinks import _nbpath2html
+    res = {}
+    for f in sorted(Path(nbs).glob('*.ipynb')):
+        if not f.name.startswith(('_', '.')):
+            res.update({_nbpath2html(Path(f.name)).name: f.stem, f'{f.stem}.html': f.stem, f.name: f.stem})
+    return res
+
 def readme_text(proc, cfg):
-    "README.md as rendered from the processed `readme_nb`"
+    "README.md as rendered from the processed `readme_nb`, its links made to work in the repository"
     from nbconvert import MarkdownExporter
     nb = load_page(proc/cfg.readme_nb).nb
     nb.cells = [c for c in nb.cells if 'AUTOGENERATED' not in c.source]  # nbdev's marker; ours is below
+    nb.metadata['language_info'] = {'name': 'python'}  # code blocks as ```python
     md, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    root = Path(cfg.config_path)
+    md = readme_links(md, Hosts.from_cfg(cfg), root, readme_pages(cfg.nbs_path),
+                      Path(os.path.relpath(cfg.nbs_path, root)).as_posix())
     head = '<!-- Generated from nbs/index.ipynb by tools/docs.py: do not edit by hand. -->\n\n'
     return head + re.sub(r'\n{3,}', '\n\n', md).strip() + '\n'
+
+def quick_start(md):
+    "The first ```python block under the README's `## Quick start` heading"
+    m = re.search(r'^## Quick start[^\n]*\n(.*?)^```python\n(.*?)^```', md, re.M | re.S)
+    if m is None or re.search(r'^## ', m.group(1), re.M):
+        raise ValueError('README.md has no ```python block under a "## Quick start" heading')
+    return m.group(2)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Checks
@@ -428,8 +630,14 @@ class _PageScan(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.title, self.ids, self.links, self.navs, self.imgs = '', [], [], {}, 0
         self.headings, self._in, self._nav, self._h = [], None, None, None
+        self.md_pres, self._divs, self._pre = [], [], None  # code blocks of markdown outputs (`show_doc` signatures)
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == 'div':
+            cls = (a.get('class') or '').split()
+            self._divs.append('jp-RenderedMarkdown' in cls and 'jp-OutputArea-output' in cls)
+        if tag == 'pre' and any(self._divs) and self._pre is None:
+            self._pre = ''
         if a.get('id'):
             self.ids.append(a['id'])
         if tag == 'a' and a.get('name'):
@@ -448,6 +656,11 @@ class _PageScan(HTMLParser):
         if re.fullmatch(r'h[1-6]', tag):
             self._h = [a.get('id', ''), '']
     def handle_endtag(self, tag):
+        if tag == 'div' and self._divs:
+            self._divs.pop()
+        if tag == 'pre' and self._pre is not None:
+            self.md_pres.append(self._pre)
+            self._pre = None
         if tag == 'title':
             self._in = None
         if tag == 'nav':
@@ -456,6 +669,8 @@ class _PageScan(HTMLParser):
             self.headings.append(tuple(self._h))
             self._h = None
     def handle_data(self, data):
+        if self._pre is not None:
+            self._pre += data
         if self._in == 'title':
             self.title += data
         if self._h is not None:
@@ -466,8 +681,9 @@ def scan(path):
     s.feed(path.read_text(encoding='utf-8'))
     return s
 
-def check_site(out, order, base=''):
-    "Problems with the written site in `out`, pages expected in `order`: navigation, titles, links, ids"
+def check_site(out, order, base='', hosts=None):
+    """Problems with the written site in `out`, pages expected in `order`: navigation, titles, links (broken, or to the
+    project's own `hosts`, where nothing is published), ids, raw markdown in signatures"""
     problems, scans = [], {}
     for stem in order:
         f = out/f'{stem}.html'
@@ -504,10 +720,17 @@ def check_site(out, order, base=''):
         dup = sorted({x for x in s.ids if s.ids.count(x) > 1})
         if dup:
             problems.append(f'{name}: duplicate ids {dup}')
+        for pre in s.md_pres:
+            for m in _MD_LINK.finditer(pre):
+                problems.append(f'{name}: raw markdown link {m.group(0)} in a rendered signature')
     for stem, s in scans.items():
         for href in s.links:
             if base and (href == base or href.startswith(base + '/')):
                 problems.append(f'{stem}.html: link {href} points at the online site, not a page here')
+                continue
+            if hosts is not None and hosts.is_own(href):
+                problems.append(f'{stem}.html: link {href} points at the project\'s own host from settings.ini, '
+                                'where nothing is published: link the page or the repository file instead')
                 continue
             if re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*:|^//', href):
                 continue
@@ -519,6 +742,23 @@ def check_site(out, order, base=''):
                 continue
             if frag and unquote(frag) not in scans[target].ids:
                 problems.append(f'{stem}.html: broken link {href} (no id {unquote(frag)!r} on {target}.html)')
+    return problems
+
+def check_readme(md, hosts, root):
+    "Problems with README.md's text: an address on the project's own hosts, a relative link to no file"
+    problems = []
+    for u in sorted(set(re.findall(r'(?:https?:)?//[^\s)<>\]"\'`]+', md))):
+        if hosts.is_own(u):
+            problems.append(f'README.md: {u} points at the project\'s own host from settings.ini, where nothing is '
+                            'published: link the notebook or file in the repository instead')
+    def links(line):
+        for m in _MD_LINK.finditer(line):
+            url = m.group(3)
+            path = unquote(url.partition('#')[0])
+            if not re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*:|^//|^#', url) and path and not (Path(root)/path).exists():
+                problems.append(f'README.md: broken link {url} (no {path} in the repository)')
+        return line
+    _outside_fences(md, links)
     return problems
 
 def check_pages(cfg, pages, order, proc_results, out):
@@ -605,6 +845,10 @@ def main():
     ap.add_argument('--check', action='store_true', help='fail if README.md is stale or the site has a problem')
     ap.add_argument('--workers', type=int, default=2, help="processes for nbdev's notebook processing (default 2)")
     args = ap.parse_args()
+    # no __pycache__ in tools/ or llm_scratch/ from this run (nor from the processes it starts): it leaves only
+    # _proc/, _docs_html/ and README.md behind
+    sys.dont_write_bytecode = True
+    os.environ['PYTHONDONTWRITEBYTECODE'] = '1'
     problems = []
     if args.check:
         fails = self_test()
@@ -622,25 +866,32 @@ def main():
     pages, notes = render_site(proc, out, order, cfg)
     for n in notes:
         print(n)
-    base = (str(cfg.get('doc_host', '')).rstrip('/') + '/' + str(cfg.get('doc_baseurl', '')).strip('/')).rstrip('/')
+    hosts = Hosts.from_cfg(cfg)
     problems += check_pages(cfg, pages, order, results, out)
-    problems += check_site(out, [p.stem for p in pages], base)
+    problems += check_site(out, [p.stem for p in pages], hosts.doc, hosts)
     print(outputs_summary(pages))
-    readme = root/'README.md'
+    readme, did = root/'README.md', f'rendered {len(pages)} pages to {os.path.relpath(out, Path.cwd())}/'
     if (proc/cfg.readme_nb).exists():
         new = readme_text(proc, cfg)
+        problems += check_readme(new, hosts, root)
         if args.check:
             if not readme.exists() or readme.read_text(encoding='utf-8') != new:
                 problems.append('README.md does not match nbs/index.ipynb: run `python tools/docs.py` and commit it')
         else:
+            changed = not readme.exists() or readme.read_text(encoding='utf-8') != new
             readme.write_text(new, encoding='utf-8')
+            did += f' and {"wrote" if changed else "kept (unchanged)"} {os.path.relpath(readme, Path.cwd())}'
     else:
         problems.append(f'{cfg.readme_nb}: not processed, so README.md was not checked or written')
-    print(f'rendered {len(pages)} pages into {out} (open {out/"index.html"})')
-    if problems:
-        print('docs check failed:\n  ' + '\n  '.join(problems), file=sys.stderr)
-        sys.exit(1)
-    print('docs check passed')
+    print(f'{did} (open {out/"index.html"})')
+    if args.check:
+        if problems:
+            print('docs check failed:\n  ' + '\n  '.join(problems), file=sys.stderr)
+            sys.exit(1)
+        print('docs check passed')
+    elif problems:
+        print(f'{len(problems)} problem(s) that `python tools/docs.py --check` fails on:\n  ' + '\n  '.join(problems),
+              file=sys.stderr)
 
 if __name__ == '__main__':
     main()
