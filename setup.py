@@ -6,28 +6,36 @@ import setuptools
 
 here = Path(__file__).resolve().parent
 ini = here/'settings.ini'
-if not ini.exists(): sys.exit(f"llm_scratch setup: settings.ini not found in {here}; it holds all package metadata.")
+if not ini.exists():
+    sys.exit(f"llm_scratch setup: settings.ini not found in {here}; it holds all package metadata.")
 config = ConfigParser(delimiters=['='])
-try: config.read(ini, encoding='utf-8')
-except ConfigError as e: sys.exit(f"llm_scratch setup: settings.ini is malformed: {e}")
+try:
+    config.read(ini, encoding='utf-8')
+except ConfigError as e:
+    sys.exit(f"llm_scratch setup: settings.ini is malformed: {e}")
 cfg = config['DEFAULT']
 
-expected = 'version description keywords author author_email lib_name user branch license status min_python audience language git_url'.split()
+expected = ('version description keywords author author_email lib_name user branch license status min_python audience '
+            'language git_url').split()
 missing = [o for o in expected if o not in cfg]
-if missing: sys.exit(f"llm_scratch setup: settings.ini is missing required settings: {', '.join(missing)}")
+if missing:
+    sys.exit(f"llm_scratch setup: settings.ini is missing required settings: {', '.join(missing)}")
 
 licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License'),
             'mit': ('MIT License', 'OSI Approved :: MIT License')}
-statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive']
+statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature',
+            '7 - Inactive']
 py_versions = '3.10 3.11 3.12 3.13'.split()
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 
-def reqs(key): return shlex.split(cfg.get(key, ''))
+def reqs(key):
+    return shlex.split(cfg.get(key, ''))
 
 setuptools.setup(
     name=cfg['lib_name'], version=cfg['version'], description=cfg['description'], keywords=cfg['keywords'],
-    author=cfg['author'], author_email=cfg['author_email'], license=cfg.get('license_expression', lic[0]), url=cfg['git_url'],
+    author=cfg['author'], author_email=cfg['author_email'], license=cfg.get('license_expression', lic[0]),
+    url=cfg['git_url'],
     classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
                  'Intended Audience :: ' + cfg['audience'].title(),
                  'Natural Language :: ' + cfg['language'].title()]

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_basics.ipynb #48cd763f
 from __future__ import annotations
-import os, pickle, queue, re, secrets, shutil, stat, subprocess, sys, tempfile, warnings, zipfile
+import codecs, errno, os, pickle, queue, re, secrets, shutil, stat, sys, tempfile, warnings, zipfile
 import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for the annotations only: the functions that need torch import it when they run
     import torch
 
+from fastcore.script import Param
+
 # %% auto #0
-__all__ = ['cpu_count', 'atomic_path', 'atomic_write', 'atomic_write_files', 'small_tmpfs', 'fill_disk', 'read_text_chunk',
-           'imap_workers', 'file_kind', 'check_files', 'check_paths', 'read_checkpoint', 'unwrap_model', 'pick_device',
-           'cli_errors', 'SettingError', 'require', 'check_text', 'script_path', 'saved_file']
+__all__ = ['STREAM_MAX_LINE', 'STREAMS', 'cpu_count', 'atomic_path', 'atomic_write', 'atomic_write_files', 'read_text_chunk',
+           'imap_workers', 'file_kind', 'check_files', 'check_paths', 'is_stream', 'as_text_file', 'read_checkpoint',
+           'unwrap_model', 'pick_device', 'SettingError', 'require', 'check_text', 'cli_errors', 'Negated',
+           'tqdm_disable', 'script_path', 'saved_file']
 
 # %% ../nbs/00_basics.ipynb #8e5e4eda
 def cpu_count() -> int: # cores this process may run on
@@ -129,37 +132,6 @@ def _fsync_dir(d: Path):
         pass
     finally:
         os.close(fd)
-
-# %% ../nbs/00_basics.ipynb #e47839c1
-@contextmanager
-def small_tmpfs(size: str = "1m", # the size of the file system, as `mount -o size=` takes it
-               ) -> Iterator[Path | None]: # the mount point, or None where a tmpfs can't be mounted
-    "Mount a small `tmpfs` on a temporary directory (for full-disk tests, as root); warn and yield None elsewhere"
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        warnings.warn("SKIPPED full-disk test: mounting a tmpfs needs root")
-        yield None
-        return
-    with tempfile.TemporaryDirectory() as d:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", d], capture_output=True, text=True)
-        if r.returncode:
-            warnings.warn(f"SKIPPED full-disk test: mount -t tmpfs failed: {r.stderr.strip()[:200]}")
-            yield None
-            return
-        try:
-            yield Path(d)
-        finally:
-            if subprocess.run(["umount", d], capture_output=True).returncode:
-                subprocess.run(["umount", "-l", d], capture_output=True)
-
-def fill_disk(d: Path, # a directory on the file system to fill
-              leave: int = 0, # bytes to leave free
-             ) -> Path: # the filler file (delete it to free the space)
-    "Fill the file system of `d` with one file, leaving `leave` bytes free"
-    st = os.statvfs(d)
-    filler = Path(d) / ".filler"
-    with open(filler, "ab") as f:
-        f.write(bytes(max(st.f_bavail * st.f_frsize - leave, 0)))
-    return filler
 
 # %% ../nbs/00_basics.ipynb #283c5d84
 def read_text_chunk(path, # UTF-8 text file
@@ -274,7 +246,7 @@ def check_files(paths: dict): # flag or name -> path (None: not given)
         if not Path(p).is_file():
             raise FileNotFoundError(f"{name} {str(p)!r} does not exist")
 
-# %% ../nbs/00_basics.ipynb #19998c91
+# %% ../nbs/00_basics.ipynb #d7da8fef
 def _same_file_key(p) -> tuple:
     "Where the file `p` really is: its inode if it exists, else its resolved path"
     try:
@@ -298,6 +270,55 @@ def check_paths(inputs: dict,  # flag -> a path the command reads (None: not giv
         if hit is not None:
             raise ValueError(f"{flag} {str(p)!r} is the input {hit[0]} {str(hit[1])!r}: refusing to write over it "
                              "(choose another output path)")
+
+# %% ../nbs/00_basics.ipynb #2b20706b
+STREAM_MAX_LINE = 16 << 20  # a stream with more bytes than this in one line is refused: it is not text (/dev/zero)
+STREAMS = ("a FIFO (a pipe)", "a character device", "a block device")  # the `file_kind`s that are streams
+
+def _copy_stream(src, dst: Path, name: str):
+    "Copy the stream `src` into the new file `dst`, refusing bytes that are not UTF-8 and lines over `STREAM_MAX_LINE`"
+    dec, pos, line = codecs.getincrementaldecoder("utf-8")(), 0, 0
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        while True:
+            block, pending = fi.read(1 << 20), len(dec.getstate()[0])  # pending: bytes of a character cut in two
+            try:
+                dec.decode(block, final=not block)
+            except UnicodeDecodeError as e:
+                off = pos - pending + e.start
+                raise ValueError(f"{name} {str(src)!r} is not valid UTF-8 (byte offset {off})") from None
+            if not block:
+                return
+            nl = block.rfind(b"\n")
+            line = len(block) - 1 - nl if nl >= 0 else line + len(block)
+            if line > STREAM_MAX_LINE:
+                raise ValueError(f"{name} {str(src)!r} has a line of more than {STREAM_MAX_LINE:,} bytes "
+                                 f"(byte offset {pos + len(block):,}): it is not text")
+            fo.write(block)
+            pos += len(block)
+
+# %% ../nbs/00_basics.ipynb #0f363142
+def is_stream(path) -> bool:  # True for a pipe or a device, which can be read once, from the start
+    "Whether `path` is a stream rather than a regular file"
+    return file_kind(path) in STREAMS
+
+# %% ../nbs/00_basics.ipynb #f12e0bf9
+@contextmanager
+def as_text_file(path, # a text file, or a stream: a pipe, `<(zcat ...)`, a character device
+                 name: str = "input_path", # the argument to name in errors
+                ) -> Iterator[Path]: # `path` itself, or a temporary copy of the stream
+    "A regular file with the text of `path`: `path` itself, or for a stream a temporary copy, removed afterwards"
+    if not is_stream(path):
+        yield Path(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="llm_scratch_stream_") as d:
+        try:
+            _copy_stream(path, Path(d) / "stream.txt", name)
+        except OSError as e:
+            if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise
+            raise OSError(e.errno, f"copying the stream {name} {str(path)!r} into {d!r} failed: {e.strerror} "
+                                   "(set TMPDIR to a directory with room)") from None
+        yield Path(d) / "stream.txt"
 
 # %% ../nbs/00_basics.ipynb #37e0d3d4
 def _ck_name(src) -> str:
@@ -378,22 +399,6 @@ def pick_device(name: str = "auto", # cuda, cuda:N, mps, cpu, or auto
         raise ValueError(f"--device {name!r}: there are only {torch.cuda.device_count()} CUDA devices")
     return torch.device("cuda", local_rank) if dev.type == "cuda" and dev.index is None else dev
 
-# %% ../nbs/00_basics.ipynb #c7765101
-@contextmanager
-def cli_errors(prog: str): # the command's name, e.g. `llm_scratch_train`
-    "Turn an exception raised in the block into a one-line `error:` message and a non-zero exit"
-    try:
-        yield
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
-    except Exception as e:
-        if os.environ.get("LLM_SCRATCH_TRACEBACK"):
-            raise
-        msg = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        if isinstance(e, (RuntimeError, AssertionError, TypeError, AttributeError)):
-            msg = f"{type(e).__name__}: {msg}"
-        raise SystemExit(f"{prog}: error: {msg[:500]}") from None
-
 # %% ../nbs/00_basics.ipynb #2d95feb8
 class SettingError(ValueError):
     "The setting `name` is not what it `must` be; `others`: the settings that the rule compares it with"
@@ -403,6 +408,21 @@ class SettingError(ValueError):
         super().__init__(f"`{name}` must be {must}, got {got}")
     def __reduce__(self):  # pickles whole, e.g. from a worker process
         return SettingError, (self.name, self.value, self.must, self.others)
+    def as_flags(self, settings: dict | None = None,  # flag -> the value a user gave (default: the error's values)
+                 flag=None,  # a name -> its flag (default: the name itself)
+                 derived: dict | None = None,  # a name -> how to show its value when it was derived from the flag's
+                ) -> str:  # e.g. "--min_lr 1 --max_lr 0.001: --min_lr must be <= --max_lr"
+        "The error in the words of the command line: the flags and the values that a user gave"
+        settings, flag, derived = settings or {}, flag or (lambda name: name), derived or {}
+        shown = []
+        for name, value in {self.name: self.value, **self.others}.items():
+            given = settings.get(flag(name), value)
+            extra = f" ({derived.get(name, '{}').format(value)})" if given != value and value == value else ""
+            shown.append(f"--{flag(name)} {given!r}{extra}")
+        must = self.must
+        for name in self.others:
+            must = must.replace(f"`{name}`", f"--{flag(name)}")
+        return f"{' '.join(shown)}: {f'--{flag(self.name)} ' if self.others else ''}must be {must}"
 
 def require(ok: bool,  # the rule holds
             name: str, must: str, value,  # the setting, what it must be, its value
@@ -419,6 +439,42 @@ def check_text(s: str, name: str) -> str:  # `s`, when it is valid text
         return s
     except UnicodeEncodeError as e:
         raise ValueError(f"{name} {s[:40]!r} is not valid UTF-8 text (character {e.start})") from None
+
+# %% ../nbs/00_basics.ipynb #c7765101
+@contextmanager
+def cli_errors(prog: str): # the command's name, e.g. `llm_scratch_train`
+    "Turn an exception raised in the block into a one-line `error:` message and a non-zero exit"
+    def warn(message, category, *args, **kwargs):
+        print(f"{prog}: warning: {message}", file=sys.stderr)
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = warn
+            yield
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as e:
+        if os.environ.get("LLM_SCRATCH_TRACEBACK"):
+            raise
+        msg = e.as_flags() if isinstance(e, SettingError) else (str(e).strip().splitlines() or [type(e).__name__])[0]
+        if isinstance(e, (RuntimeError, AssertionError, TypeError, AttributeError)):
+            msg = f"{type(e).__name__}: {msg}"
+        raise SystemExit(f"{prog}: error: {msg[:500]}") from None
+
+# %% ../nbs/00_basics.ipynb #a9caaa77
+class Negated(Param):
+    "A `bool` parameter that defaults to True, set off by the flag `--no-NAME`; its help says what that flag does"
+    def __init__(self, help: str): # what `--no-NAME` does, e.g. "no progress bars"
+        super().__init__(help, bool)
+    def set_default(self, d):
+        if d is not True:
+            raise ValueError(f"Negated is for a bool parameter that defaults to True, not {d!r}")
+        help = self.help
+        super().set_default(d)
+        self.help = help  # without " (default: True)", which would read as if `--no-NAME` were on
+
+def tqdm_disable(progress: bool | None) -> bool | None:  # for tqdm's `disable`
+    "tqdm's `disable` for `progress`: True shows a bar, False hides it, None shows it only on a terminal"
+    return None if progress is None else not progress
 
 # %% ../nbs/00_basics.ipynb #75a34ea6
 def script_path(name: str) -> str: # e.g. `llm_scratch_bpe`

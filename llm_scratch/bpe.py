@@ -11,11 +11,12 @@ import numpy as np
 import regex
 from fastcore.script import call_parse, Param
 from tqdm.auto import tqdm
-from .basics import check_files, atomic_write_files, cli_errors, cpu_count, imap_workers, read_text_chunk
+from .basics import (Negated, as_text_file, atomic_write_files, check_files, check_paths, cli_errors, cpu_count,
+                                file_kind, imap_workers, is_stream, read_text_chunk, tqdm_disable)
 
 # %% auto #0
-__all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'chunk_boundaries', 'train_bpe', 'save_vocab_merges',
-           'load_vocab_merges', 'plot_merge_counts', 'bpe_cli']
+__all__ = ['GPT2_PAT', 'SMALL_MERGE', 'bytes_to_unicode', 'count_pretokens', 'chunk_boundaries', 'check_special_tokens',
+           'train_bpe', 'save_vocab_merges', 'load_vocab_merges', 'plot_merge_counts', 'bpe_cli']
 
 # %% ../nbs/00_bpe.ipynb #b8210855
 def bytes_to_unicode() -> dict[int, str]:  # byte -> printable character
@@ -102,7 +103,8 @@ def _gather(path, spans, special_tokens, num_workers, progress=False):
     total, cpu = Counter(), 0.0
     tasks = [(str(path), s, e, list(special_tokens)) for s, e in spans]
     results = imap_workers(_count_chunk, tasks, num_workers, ordered=False)
-    for counts, dt in tqdm(results, total=len(tasks), desc="pre-tokenize", unit="chunk", disable=not progress):
+    bar = dict(desc="pre-tokenize", unit="chunk", disable=tqdm_disable(progress))
+    for counts, dt in tqdm(results, total=len(tasks), **bar):
         total.update(counts)
         cpu += dt
     return total, cpu
@@ -300,7 +302,7 @@ def _merge_loop(words, counts, vocab, num_merges, progress=False, small=SMALL_ME
     pairs.add(t[p0] * V + t[p0 + 1], p0.astype(nxt.dtype), wgt[p0])
     del t, p0
     mark = np.zeros(len(tok), np.int8)
-    for _ in tqdm(range(num_merges), desc="merge", unit="merge", disable=not progress):
+    for _ in tqdm(range(num_merges), desc="merge", unit="merge", disable=tqdm_disable(progress)):
         if (top := pairs.pop()) is None:
             break
         n, code, P = top
@@ -317,7 +319,7 @@ def _merge_loop(words, counts, vocab, num_merges, progress=False, small=SMALL_ME
     return merges, freqs
 
 # %% ../nbs/00_bpe.ipynb #69b5b533
-def _check_specials(specials: list, flag: str = "special_tokens"):
+def check_special_tokens(specials: list, flag: str = "special_tokens"):
     "Raise a clear error naming `flag` for special tokens that are empty, not text, a single byte or repeated"
     for s in specials:
         if not isinstance(s, str) or not s:
@@ -334,13 +336,15 @@ def _check_specials(specials: list, flag: str = "special_tokens"):
 def _check_args(input_path, vocab_size, special_tokens, num_workers=None, chunk_bytes=None, cli=False):
     "Raise a clear error for bad `train_bpe` arguments (naming them as command-line flags if `cli`)"
     f = (lambda k: f"--{k}") if cli else (lambda k: k)
-    p = Path(input_path)
+    p, kind = Path(input_path), file_kind(input_path)
     if not p.exists():
         raise FileNotFoundError(f"input_path {str(input_path)!r} does not exist")
-    if p.is_dir():
+    if kind == "a directory":
         raise IsADirectoryError(f"input_path {str(input_path)!r} is a directory, not a text file")
+    if kind is not None and not is_stream(input_path):
+        raise ValueError(f"input_path {str(input_path)!r} is {kind}, not a text file or a stream")
     specials = list(special_tokens or [])
-    _check_specials(specials, f("special_tokens"))
+    check_special_tokens(specials, f("special_tokens"))
     if not isinstance(vocab_size, int) or vocab_size < 256 + len(specials):
         raise ValueError(f"{f('vocab_size')} {vocab_size!r}: must be an int >= 256 + {len(specials)} special tokens"
                          f" = {256 + len(specials)}")
@@ -350,21 +354,25 @@ def _check_args(input_path, vocab_size, special_tokens, num_workers=None, chunk_
     return p, specials
 
 # %% ../nbs/00_bpe.ipynb #50d5ef65
-def train_bpe(input_path, # UTF-8 text file to train on
+def train_bpe(input_path, # UTF-8 text file (or a stream: a pipe, `<(zcat ...)`) to train on
               vocab_size: int, # final vocabulary size: 256 bytes + special tokens + merges
               special_tokens=("<|endoftext|>",), # document separators: added to the vocab, never merged
               num_workers: int | None = None, # pre-tokenization processes (default: available cores)
-              progress: bool = False, # show tqdm progress bars
+              progress: bool | None = False, # show tqdm progress bars (None: only on a terminal)
               chunk_bytes: int | None = None, # bytes per chunk read by a worker (default: 1-16 MB by file size)
               stats: dict | None = None, # if given, filled with timings, number of pre-tokens and merge counts
              ) -> tuple[dict[int, bytes], list[tuple[bytes, bytes]]]: # (id -> token bytes, merges in order)
     "Train a byte-level BPE tokenizer on `input_path` with the GPT-2 pre-tokenizer"
-    path, specials = _check_args(input_path, vocab_size, special_tokens, num_workers, chunk_bytes)
-    nw = num_workers or cpu_count()
-    size, t0 = path.stat().st_size, time.perf_counter()
-    cb = chunk_bytes or min(max(size // (4 * nw) + 1, 1 << 20), 16 << 20)
-    b = chunk_boundaries(path, cb, specials)
-    counts, pre_cpu = _gather(path, list(zip(b, b[1:])), specials, nw, progress)
+    _, specials = _check_args(input_path, vocab_size, special_tokens, num_workers, chunk_bytes)
+    nw, t0 = num_workers or cpu_count(), time.perf_counter()
+    with as_text_file(input_path) as path:  # a stream: read once, into a temporary file
+        size = path.stat().st_size
+        cb = chunk_bytes or min(max(size // (4 * nw) + 1, 1 << 20), 16 << 20)
+        b = chunk_boundaries(path, cb, specials)
+        counts, pre_cpu = _gather(path, list(zip(b, b[1:])), specials, nw, progress)
+    if not counts:
+        raise ValueError(f"input_path {str(input_path)!r} has no text to train on "
+                         "(it is empty, or holds only special tokens)")
     t1, c1 = time.perf_counter(), time.process_time()
     vocab = {i: bytes([i]) for i in range(256)} | {256 + j: s.encode() for j, s in enumerate(specials)}
     words, freqs = [t.encode() for t in counts], list(counts.values())
@@ -497,7 +505,7 @@ def _peak_mb():
     return tuple(resource.getrusage(w).ru_maxrss * k / 2**20 for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
 # %% ../nbs/00_bpe.ipynb #c3b1fedf
-def _out_paths(out_dir: str, prefix: str, overwrite: bool) -> tuple[Path, Path]: # (vocab path, merges path)
+def _out_paths(out_dir: str, prefix: str, overwrite: bool, input_path) -> tuple[Path, Path]: # (vocab path, merges path)
     "The files `llm_scratch_bpe` will write, after checking that it may write them"
     d = Path(out_dir)
     if d.exists() and not d.is_dir():
@@ -505,6 +513,8 @@ def _out_paths(out_dir: str, prefix: str, overwrite: bool) -> tuple[Path, Path]:
     if not prefix.isprintable() or "/" in prefix or os.sep in prefix:
         raise ValueError(f"--prefix {prefix!r}: must be a file name prefix, not a path")
     vp, mp_ = d / f"{prefix}vocab.json", d / f"{prefix}merges.txt"
+    for p in (vp, mp_):
+        check_paths({"input_path": input_path}, {"--out_dir": p})
     if not overwrite and (old := [p.name for p in (vp, mp_) if p.exists()]):
         raise FileExistsError(f"--out_dir {out_dir!r} already holds {' and '.join(old)}: "
                               "pass --overwrite to replace them, or choose another --out_dir or --prefix")
@@ -517,22 +527,23 @@ def _out_paths(out_dir: str, prefix: str, overwrite: bool) -> tuple[Path, Path]:
 
 # %% ../nbs/00_bpe.ipynb #69a2edeb
 @call_parse
-def bpe_cli(input_path: str, # UTF-8 text file to train on
+def bpe_cli(input_path: str, # UTF-8 text file to train on (or a stream: a pipe, `<(zcat corpus.txt.gz)`)
             vocab_size: int = 10_000, # final vocabulary size: 256 bytes + special tokens + merges
             special_tokens: Param("special tokens (document separators), never merged",
                                   str, nargs="*") = ["<|endoftext|>"],
             out_dir: str = ".", # directory for vocab.json and merges.txt
             prefix: str = "", # file name prefix, e.g. `tinystories_`
             num_workers: int = None, # pre-tokenization processes (default: available cores)
-            progress: bool = True, # progress bars over chunks and merges (`--no-progress` hides them)
+            progress: Negated("no progress bars (by default they are shown on a terminal)") = True,
             overwrite: bool = False, # replace the vocab.json / merges.txt already in `out_dir`
            ):
     "Train a byte-level BPE tokenizer and save it as GPT-2 `vocab.json` and `merges.txt`"
     with cli_errors("llm_scratch_bpe"):
         _check_args(input_path, vocab_size, special_tokens, num_workers, cli=True)
-        vp, mp_ = _out_paths(out_dir, prefix, overwrite)
+        vp, mp_ = _out_paths(out_dir, prefix, overwrite, input_path)
         t0 = time.perf_counter()
-        vocab, merges = train_bpe(input_path, vocab_size, special_tokens, num_workers=num_workers, progress=progress)
+        vocab, merges = train_bpe(input_path, vocab_size, special_tokens, num_workers=num_workers,
+                                  progress=None if progress else False)
         save_vocab_merges(vocab, merges, vp, mp_, overwrite=overwrite)
         main, workers = _peak_mb()
         print(f"vocab {len(vocab)} ({len(merges)} merges) -> {vp}, {mp_}\n"

@@ -4,7 +4,8 @@
 
 # %% ../nbs/06a_checkpoints.ipynb #65604434
 from __future__ import annotations
-import json, math, random, secrets, tempfile
+import json, math, os, random, secrets, socket, tempfile, time
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
@@ -14,14 +15,14 @@ import torch
 
 from .basics import atomic_path, atomic_write, read_checkpoint
 from .config import TrainConfig, flat_config
-from .metrics import MetricsLog, read_metrics
-from .model import ModelConfig
+from .metrics import MetricsLog, read_metrics, save_metrics_plot
+from .model import ModelConfig, load_weights
 from .train import Callback, FitState, save_checkpoint
 
 # %% auto #0
 __all__ = ['rng_state', 'set_rng_state', 'SaveCheckpoints', 'SaveBest', 'read_latest', 'latest_checkpoint', 'resume_timeline',
-           'clean_tmp', 'open_run_dir', 'check_out_dir', 'resume_path', 'read_resume', 'start_run_dir', 'resume',
-           'open_metrics', 'keep_tokenizer']
+           'clean_tmp', 'open_run_dir', 'check_out_dir', 'resume_path', 'read_resume', 'start_run_dir', 'RunLock',
+           'resume', 'open_metrics', 'keep_tokenizer', 'PlotMetrics']
 
 # %% ../nbs/06a_checkpoints.ipynb #4b4d5dac
 def rng_state() -> dict:
@@ -42,14 +43,14 @@ def set_rng_state(st: dict):
     if "cuda" in st and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(st["cuda"])
 
-# %% ../nbs/06a_checkpoints.ipynb #b76d0c12
+# %% ../nbs/06a_checkpoints.ipynb #d78758a4
 def _save(f: FitState, path: Path, extra: dict) -> Path:
     "Save the model and optimizer of `f` at its step, with the RNG states and validation losses"
     save_checkpoint(f.model, f.optimizer, f.step, path, rng=rng_state(), best_val_loss=f.best_val_loss,
                     val_loss=None if f.val is None else f.val["loss"], **extra)
     return path
 
-# %% ../nbs/06a_checkpoints.ipynb #2de75b20
+# %% ../nbs/06a_checkpoints.ipynb #9344fce1
 class SaveCheckpoints(Callback):
     "Save `ckpt_STEP.pt` in `out_dir` every `every` steps and when interrupted; keep this timeline's newest `keep_last`"
     order = 10
@@ -78,7 +79,7 @@ class SaveCheckpoints(Callback):
             if self.log:
                 self.log(f"stop requested: saved {path} at step {f.step}")
 
-# %% ../nbs/06a_checkpoints.ipynb #a0ec5243
+# %% ../nbs/06a_checkpoints.ipynb #faadabf6
 class SaveBest(Callback):
     "Keep `best.pt` in `out_dir`: the checkpoint of the lowest validation loss so far"
     order = 10
@@ -113,7 +114,7 @@ def latest_checkpoint(out_dir) -> Path | None:  # None: nothing to resume from
     return next((out / n for n in reversed(d["timeline"]) if (out / n).is_file()), None)
 
 
-# %% ../nbs/06a_checkpoints.ipynb #ede78ab3
+# %% ../nbs/06a_checkpoints.ipynb #b68527d7
 def resume_timeline(out_dir, path) -> list[str]:  # names of the checkpoints in `out_dir` that the resumed run continues
     "The timeline of a run that resumes from the checkpoint `path`: its own up to `path` (none outside `out_dir`)"
     path = Path(path)
@@ -130,12 +131,14 @@ def clean_tmp(out_dir) -> int:  # how many were removed
     return len(tmps)
 
 # %% ../nbs/06a_checkpoints.ipynb #2eb1b4ba
-def open_run_dir(cfg: TrainConfig, rank: int, log: Callable) -> tuple:  # (directory, checkpoint path or None, its dict)
-    "The run directory of `cfg`, ready to write (on rank 0), and the checkpoint it resumes"
+def open_run_dir(cfg: TrainConfig, rank: int, log: Callable,
+                 held: ExitStack) -> tuple:  # -> (directory, checkpoint path or None, its dict)
+    "The run directory of `cfg` and the checkpoint it resumes; on rank 0 made, locked (until `held` closes), cleaned"
     path = resume_path(cfg, Path(cfg.out_dir))
-    ck = read_resume(path)
-    out = check_out_dir(cfg.out_dir) if rank == 0 else Path(cfg.out_dir)
+    ck = read_resume(path, cfg)
+    out = Path(cfg.out_dir)
     if rank == 0:
+        held.enter_context(RunLock(check_out_dir(out)))
         start_run_dir(cfg, out, path, log)
     return out, path, ck
 
@@ -158,19 +161,28 @@ def resume_path(cfg: TrainConfig, out: Path) -> Path | None:
     if r is None:
         return None
     if r == "auto":
-        return latest_checkpoint(out)
+        last = latest_checkpoint(out) if out.is_dir() else None
+        if last is None:
+            raise FileNotFoundError(f"--resume_from_checkpoint auto: --out_dir {str(out)!r} holds no checkpoint to "
+                                    "resume (is it the right directory?); to start a new run, leave out "
+                                    "--resume_from_checkpoint")
+        return last
     if not Path(r).is_file():
         raise FileNotFoundError(f"--resume_from_checkpoint {r!r}: no such file")
     return Path(r)
 
-def read_resume(path: Path | None) -> dict | None:
-    "The checkpoint at `path`, checked to be one that `train` wrote"
+def read_resume(path: Path | None, cfg: TrainConfig) -> dict | None:
+    "The checkpoint at `path`, checked to be one that `train` wrote, with steps left before `cfg.num_iters`"
     if path is None:
         return None
     ck = read_checkpoint(path, "--resume_from_checkpoint")
-    if missing := [k for k in ("model", "model_config", "optimizer", "iteration") if k not in ck]:
+    missing = [k for k in ("model", "model_config", "optimizer", "iteration") if k not in ck]
+    if missing:
         raise ValueError(f"--resume_from_checkpoint {str(path)!r} is not a checkpoint of llm_scratch_train "
                          f"(it has no {missing[0]!r})")
+    if ck["iteration"] >= cfg.num_iters:
+        raise ValueError(f"--resume_from_checkpoint {str(path)!r} is at step {ck['iteration']}, and --num_iters is "
+                         f"{cfg.num_iters}: nothing is left to train (raise --num_iters to train on)")
     return ck
 
 # %% ../nbs/06a_checkpoints.ipynb #4bc80651
@@ -189,6 +201,33 @@ def start_run_dir(cfg: TrainConfig, out: Path, resume: Path | None, log: Callabl
     for p in found:
         p.unlink()
 
+# %% ../nbs/06a_checkpoints.ipynb #0e67104d
+class RunLock:
+    "Hold the run directory `out` for this process; another run that tries is refused with a message naming this one"
+    def __init__(self, out):  # an existing run directory
+        self.out = Path(out)
+        self.path, self.owner = self.out / ".lock", self.out / ".lock.owner"
+    def __enter__(self):
+        from filelock import FileLock, Timeout
+        self.lock = FileLock(self.path)
+        try:
+            self.lock.acquire(timeout=0)
+        except Timeout:
+            raise BlockingIOError(f"--out_dir {str(self.out)!r} is in use by another run ({self._holder()}): wait for "
+                                  "it to end, or choose another --out_dir") from None
+        who = dict(pid=os.getpid(), host=socket.gethostname(), started=time.strftime("%Y-%m-%d %H:%M:%S"))
+        atomic_write(self.owner, json.dumps(who))
+        return self
+    def __exit__(self, *exc):
+        self.owner.unlink(missing_ok=True)
+        self.lock.release()
+    def _holder(self) -> str:
+        try:
+            who = json.loads(self.owner.read_text())
+            return f"pid {who['pid']} on {who['host']}, started {who['started']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "its owner is not recorded yet"
+
 # %% ../nbs/06a_checkpoints.ipynb #0bdc4475
 def resume(ck: dict | None, path, raw, optimizer, log: Callable) -> tuple[int, float]:  # (step, best validation loss)
     "Load the checkpoint `ck` read from `path` (if any) into `raw` and `optimizer`, and restore the random states"
@@ -203,7 +242,7 @@ def resume(ck: dict | None, path, raw, optimizer, log: Callable) -> tuple[int, f
     if was != ours:
         raise ValueError(f"--resume_from_checkpoint {str(path)!r} was trained with --optimizer {was} "
                          f"(this run: --optimizer {ours}): resume with the same")
-    raw.load_state_dict(ck["model"])
+    load_weights(raw, ck["model"], f"--resume_from_checkpoint {str(path)!r}")
     optimizer.load_state_dict(ck["optimizer"])
     if "rng" in ck:
         set_rng_state(ck["rng"])
@@ -224,9 +263,10 @@ def open_metrics(cfg: TrainConfig, out: Path, start: int) -> MetricsLog:
         tmp.write_text(json.dumps(flat_config(cfg), indent=1))
     return MetricsLog(out / "metrics.jsonl", cfg.tensorboard)
 
-def keep_tokenizer(cfg: TrainConfig, out: Path, resumed: bool) -> dict:  # the checkpoints' 'tokenizer' entry
+def keep_tokenizer(cfg: TrainConfig, out: Path, resumed: bool,
+                   tokenizer=None) -> dict:  # the checkpoints' 'tokenizer' entry
     "Copy the tokenizer files into `out` (unless they are in it); the entry's paths are relative to it: runs can move"
-    entry = dict(special_tokens=list(cfg.special_tokens))
+    entry = dict(special_tokens=list(cfg.special_tokens), fingerprint=tokenizer and tokenizer.fingerprint)
     for key, name in (("vocab_path", "vocab.json"), ("merges_path", "merges.txt")):
         if getattr(cfg, key) is None:
             entry[key] = None
@@ -241,3 +281,14 @@ def keep_tokenizer(cfg: TrainConfig, out: Path, resumed: bool) -> dict:  # the c
             atomic_write(here / rel, src.read_bytes())
         entry[key], entry[key + "_abs"] = str(rel), str(here / rel)
     return entry
+
+# %% ../nbs/06a_checkpoints.ipynb #160a76a5
+class PlotMetrics(Callback):
+    "Redraw `metrics.png` in `out_dir` from `metrics` at each validation and at the end"
+    order = 30
+    def __init__(self, out_dir, metrics: MetricsLog):
+        self.out, self.metrics = out_dir, metrics
+    def after_validate(self, f):
+        save_metrics_plot(self.out, self.metrics.records)
+    def after_fit(self, f):
+        save_metrics_plot(self.out, self.metrics.records)

@@ -185,20 +185,12 @@ _DERIVED = {"warmup_iters": "{} steps", "decay_start": "decay from step {}"}  # 
 def flag_message(err: SettingError,  # raised by a check, in the library's names
                  settings: dict,  # the flat settings that were checked
                 ) -> str:  # e.g. "--min_lr 1 --max_lr 0.001: --min_lr must be <= --max_lr"
-    "`err` in the words of the command line: the flags and values that a user gave"
+    "`err` in the words of `llm_scratch_train`: its flags, and the values that a user gave"
     def flag(name: str) -> str:
         if name == "warmup_iters" and settings.get("warmup_frac") is not None:
             return "warmup_frac"
         return _FLAGS.get(name, name)
-    shown = []
-    for name, value in {err.name: err.value, **err.others}.items():
-        given = settings.get(flag(name), value)
-        derived = f" ({_DERIVED.get(name, '{}').format(value)})" if given != value and value == value else ""
-        shown.append(f"--{flag(name)} {given!r}{derived}")
-    must = err.must
-    for name in err.others:
-        must = must.replace(f"`{name}`", f"--{flag(name)}")
-    return f"{' '.join(shown)}: {f'--{flag(err.name)} ' if err.others else ''}must be {must}"
+    return err.as_flags(settings, flag, _DERIVED)
 
 # %% ../nbs/05b_config.ipynb #eef9c116
 def _at_least(lo):

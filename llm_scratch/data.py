@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_data.ipynb #da7a0001
 from __future__ import annotations
-import errno, gzip, http.client, io, os, shutil, tempfile, urllib.error, urllib.request, zlib
+import errno, gzip, hashlib, http.client, io, os, re, shutil, tempfile, urllib.error, urllib.request, warnings, zlib
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
@@ -13,12 +13,13 @@ import numpy as np
 from fastcore.script import Param, call_parse
 from tqdm.auto import tqdm
 
-from .basics import atomic_path, cli_errors, cpu_count, imap_workers, read_text_chunk
-from .bpe import _check_specials, chunk_boundaries
+from .basics import (Negated, as_text_file, atomic_path, check_files, check_paths, cli_errors, cpu_count,
+                                file_kind, imap_workers, is_stream, read_text_chunk, tqdm_disable)
+from .bpe import check_special_tokens, chunk_boundaries
 from .tokenizer import Tokenizer, _unicode_pat
 
 # %% auto #0
-__all__ = ['DATASETS', 'encode_file', 'encode_cli', 'download_file', 'download_dataset', 'download_cli']
+__all__ = ['DATASETS', 'encode_file', 'open_tokens', 'encode_cli', 'download_file', 'download_dataset', 'download_cli']
 
 # %% ../nbs/01a_data.ipynb #8e39ef17
 _worker_tokenizer = None
@@ -49,35 +50,17 @@ def _map_chunks(tasks, tokenizer, num_workers) -> Iterator[tuple[np.ndarray, int
         tokenizer._merge_tables()
     return imap_workers(_encode_chunk, tasks, num_workers, ordered=True, init=_init_worker, initargs=(tokenizer,))
 
-# %% ../nbs/01a_data.ipynb #861a17b9
-def encode_file(input_path, # UTF-8 text file
-                output_path, # the .npy file to write
-                tokenizer: Tokenizer, # the tokenizer to encode with
-                num_workers: int | None = None, # worker processes (default: all cores)
-                progress: bool = True, # show a progress bar (bytes)
-                chunk_bytes: int = 1 << 20, # about how many bytes each task encodes
-               ) -> Path: # `output_path`
-    "Encode `input_path` into a 1-D `.npy` of token ids (uint16, or uint32 for large vocabs) with a pool of workers"
-    input_path, output_path = Path(input_path), Path(output_path)
-    if not input_path.is_file():
-        raise FileNotFoundError(f"input_path {str(input_path)!r} does not exist or is not a file")
-    if output_path.resolve() == input_path.resolve():
-        raise ValueError(f"output_path {str(output_path)!r} is the input file")
-    num_workers = num_workers or cpu_count()
-    if num_workers < 1 or chunk_bytes < 1:
-        raise ValueError(f"num_workers ({num_workers}) and chunk_bytes ({chunk_bytes}) must be >= 1")
-    size, dtype = input_path.stat().st_size, np.uint16 if tokenizer.vocab_size <= 1 << 16 else np.uint32
-    bounds = chunk_boundaries(input_path, chunk_bytes, list(tokenizer.special_tokens))
-    tasks = [(str(input_path), a, b, dtype) for a, b in zip(bounds, bounds[1:])]
+# %% ../nbs/01a_data.ipynb #911bfcfb
+def _write_npy(output_path: Path, chunks, dtype, bar):
+    "Write the id arrays of `chunks` (with their byte counts, for `bar`) to `output_path` as one `.npy`, atomically"
     try:
-        with atomic_path(output_path) as tmp, open(tmp, "wb") as f:
+        with bar, atomic_path(output_path) as tmp, open(tmp, "wb") as f:
             head, n = _npy_header(0, dtype), 0
             f.write(head)
-            with tqdm(total=size, unit="B", unit_scale=True, desc=input_path.name, disable=not progress) as bar:
-                for ids, nb in _map_chunks(tasks, tokenizer, num_workers):
-                    f.write(ids.data)
-                    n += len(ids)
-                    bar.update(nb)
+            for ids, nb in chunks:
+                f.write(ids.data)
+                n += len(ids)
+                bar.update(nb)
             if len(h := _npy_header(n, dtype)) != len(head):
                 raise RuntimeError(f"npy header length changed ({len(head)} -> {len(h)})")
             f.seek(0)
@@ -89,13 +72,66 @@ def encode_file(input_path, # UTF-8 text file
             raise
         raise OSError(e.errno,
                       f"writing output_path {str(output_path)!r} failed: {e.strerror} (nothing written)") from None
+
+# %% ../nbs/01a_data.ipynb #861a17b9
+def encode_file(input_path, # UTF-8 text file (or a stream: a pipe, `<(zcat ...)`)
+                output_path, # the .npy file to write
+                tokenizer: Tokenizer, # the tokenizer to encode with
+                num_workers: int | None = None, # worker processes (default: all cores)
+                progress: bool | None = True, # show a progress bar (bytes); None: only on a terminal
+                chunk_bytes: int = 1 << 20, # about how many bytes each task encodes
+               ) -> Path: # `output_path`
+    "Encode `input_path` into a 1-D `.npy` of token ids (uint16, or uint32 for large vocabs) with a pool of workers"
+    input_path, output_path = Path(input_path), Path(output_path)
+    if not is_stream(input_path):
+        check_files({"input_path": input_path})
+    check_paths({"input_path": input_path}, {"output_path": output_path})
+    num_workers = num_workers or cpu_count()
+    if num_workers < 1 or chunk_bytes < 1:
+        raise ValueError(f"num_workers ({num_workers}) and chunk_bytes ({chunk_bytes}) must be >= 1")
+    dtype = np.uint16 if tokenizer.vocab_size <= 1 << 16 else np.uint32
+    with as_text_file(input_path) as src:  # a stream: read once, into a temporary file
+        bounds = chunk_boundaries(src, chunk_bytes, list(tokenizer.special_tokens))
+        tasks = [(str(src), a, b, dtype) for a, b in zip(bounds, bounds[1:])]
+        _write_npy(output_path, _map_chunks(tasks, tokenizer, num_workers), dtype,
+                   tqdm(total=bounds[-1], unit="B", unit_scale=True, desc=input_path.name,
+                        disable=tqdm_disable(progress)))
     return output_path
 
+# %% ../nbs/01a_data.ipynb #f86cb90f
+def open_tokens(path,  # a .npy of token ids, as `encode_file` writes it
+                flag: str,  # the flag that gave `path`, named in errors
+                context_length: int, vocab_size: int,  # of the model it will train
+               ) -> np.ndarray:  # memory-mapped: nothing is read until used
+    "Memory-map the token ids at `path`, checked to train a model: 1-D integers, more than a context, in the vocabulary"
+    if path is None:
+        raise ValueError(f"--{flag} is missing")
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"--{flag} {str(path)!r}: no such file")
+    if p.stat().st_size == 0:
+        raise ValueError(f"--{flag} {str(path)!r} is empty")
+    try:
+        data = np.load(p, mmap_mode="r")
+    except Exception as e:
+        raise ValueError(f"--{flag} {str(path)!r} is not a .npy array of token ids ({e})") from None
+    if data.ndim != 1 or data.dtype.kind not in "iu":
+        raise ValueError(f"--{flag} {str(path)!r}: expected a 1-D array of integer token ids, "
+                         f"got {data.dtype} {data.shape}")
+    if len(data) == 0:
+        raise ValueError(f"--{flag} {str(path)!r} is empty: it holds no tokens")
+    if len(data) <= context_length:
+        raise ValueError(f"--{flag} {str(path)!r} holds {len(data)} tokens: it needs more than --context_length "
+                         f"{context_length}")
+    lo, hi = int(data.min()), int(data.max())
+    if lo < 0 or hi >= vocab_size:
+        bad = hi if hi >= vocab_size else lo
+        raise ValueError(f"--{flag} {str(path)!r} holds token id {bad}, outside [0, --vocab_size {vocab_size})")
+    return data
+
 # %% ../nbs/01a_data.ipynb #8763dc3d
-def _check_out_path(out: Path, src: Path, overwrite: bool):
+def _check_out_path(out: Path, overwrite: bool):
     "Raise a clear error if `llm_scratch_encode` may not write `out`"
-    if out.resolve() == src.resolve():
-        raise ValueError(f"--out_path {str(out)!r} is the input file (give another --out_path)")
     if out.is_dir():
         raise IsADirectoryError(f"--out_path {str(out)!r} is a directory (give a file name)")
     if out.exists() and not overwrite:
@@ -110,28 +146,34 @@ def _check_out_path(out: Path, src: Path, overwrite: bool):
 
 # %% ../nbs/01a_data.ipynb #347662d4
 @call_parse
-def encode_cli(input_path: str, # UTF-8 text file to encode
+def encode_cli(input_path: str, # UTF-8 text file to encode (or a stream: a pipe, `<(zcat corpus.txt.gz)`)
                vocab_path: Param("vocab.json written by llm_scratch_bpe", str, required=True) = None,
                merges_path: Param("merges.txt written by llm_scratch_bpe", str, required=True) = None,
                special_tokens: Param("special tokens (never split)", str, nargs="*") = ["<|endoftext|>"],
                out_path: str = None, # the .npy file to write (default: INPUT with the suffix .npy)
                num_workers: int = None, # worker processes (default: all cores)
-               progress: bool = True, # show a progress bar
+               progress: Negated("no progress bar (by default one is shown on a terminal)") = True,
                overwrite: bool = False, # replace `out_path` if it exists
               ):
     "Encode a text file into a .npy of token ids with a BPE tokenizer"
     with cli_errors("llm_scratch_encode"):
+        kind = file_kind(input_path)
+        if is_stream(input_path) and out_path is None:
+            raise ValueError(f"input_path {input_path!r} is {kind}, with no file name to put the .npy beside: "
+                             "give --out_path")
+        if not is_stream(input_path):
+            check_files({"input_path": input_path})
         src, out = Path(input_path), Path(out_path or Path(input_path).with_suffix(".npy"))
-        if not src.is_file():
-            raise FileNotFoundError(f"input {input_path!r} does not exist or is not a file")
         if num_workers is not None and num_workers < 1:
             raise ValueError(f"--num_workers {num_workers}: must be >= 1")
         if vocab_path is None or merges_path is None:
             raise ValueError("--vocab_path and --merges_path are required")
-        _check_specials(list(special_tokens or []), "--special_tokens")
-        _check_out_path(out, src, overwrite)
+        check_special_tokens(list(special_tokens or []), "--special_tokens")
+        check_paths({"input_path": src, "--vocab_path": vocab_path, "--merges_path": merges_path}, {"--out_path": out})
+        _check_out_path(out, overwrite)
         tk = Tokenizer.from_files(vocab_path, merges_path, special_tokens)
-        ids = np.load(encode_file(src, out, tk, num_workers=num_workers, progress=progress), mmap_mode="r")
+        ids = np.load(encode_file(src, out, tk, num_workers=num_workers, progress=None if progress else False),
+                      mmap_mode="r")
         print(f"{len(ids):,} tokens ({ids.dtype}) -> {out}")
 
 # %% ../nbs/01a_data.ipynb #ae43bb67
@@ -162,7 +204,7 @@ def _fetch(url: str, part: Path, timeout: float, progress: bool) -> None:
         total = have + int(resp.headers.get("Content-Length", -1 - have))
         with open(part, "ab" if have else "wb") as f, tqdm(
                 total=total if total >= have else None, initial=have, unit="B", unit_scale=True,
-                desc=part.name[:-5], disable=not progress) as bar:
+                desc=part.name[:-5], disable=tqdm_disable(progress)) as bar:
             try:
                 while chunk := resp.read(1 << 16):
                     f.write(chunk)
@@ -186,13 +228,55 @@ def _gunzip(src: Path, dst: Path):
                          "deleted it: run again to download it again") from None
     src.unlink()
 
+# %% ../nbs/01a_data.ipynb #40dff4f1
+def _remote_size(url: str, timeout: float) -> tuple[int | None, bytes]: # (size on the server or None, its last 4 bytes)
+    "Ask the server for the last 4 bytes of `url` (`Range: bytes=-4`): the answer also gives the file's size"
+    req = urllib.request.Request(url, headers={"User-Agent": "llm_scratch", "Range": "bytes=-4"})
+    try:
+        resp = urllib.request.urlopen(req, timeout=timeout)
+    except urllib.error.HTTPError as e:
+        if e.code == 416 and e.headers.get("Content-Range") == "bytes */0":
+            return 0, b""  # an empty file has no last bytes
+        raise ConnectionError(f"asking {url} for its size failed: HTTP {e.code} {e.reason}") from None
+    except (urllib.error.URLError, OSError) as e:
+        raise ConnectionError(f"asking {url} for its size failed: {getattr(e, 'reason', e)}") from None
+    with resp:
+        if resp.status != 206:  # the server ignores ranges: its Content-Length, and none of the body
+            n = resp.headers.get("Content-Length")
+            return (int(n) if n and n.isdigit() else None), b""
+        m = re.fullmatch(r"bytes \d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
+        return (int(m.group(1)) if m else None), resp.read(4)
+
+# %% ../nbs/01a_data.ipynb #34adbfbe
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+def _stale(url: str, path: Path, gunzipped: bool, timeout: float, sha256: str | None) -> str | None: # what is wrong
+    "Why the file `path` already there is not the download of `url` (`gunzipped`: of the .gz at `url`), or None"
+    size, tail = _remote_size(url, timeout)
+    have = path.stat().st_size
+    if gunzipped and len(tail) == 4 and have % 2**32 != int.from_bytes(tail, "little"):
+        return f"holds {have:,} bytes, not the {int.from_bytes(tail, 'little'):,} that {url} decompresses to"
+    if not gunzipped and size is not None and have != size:
+        return f"holds {have:,} of the {size:,} bytes of {url}"
+    if not gunzipped and sha256 and _sha256(path) != sha256.lower():
+        return f"does not have the SHA-256 {sha256[:16]}... published for {url}"
+    if (len(tail) != 4) if gunzipped else (size is None):
+        warnings.warn(f"{str(path)!r}: {url} gives no size to check it against; using the file as it is")
+    return None
+
 # %% ../nbs/01a_data.ipynb #20009e8b
 def download_file(url: str, # http(s) URL of the file
                   out_dir="data", # directory to save it in
-                  progress: bool = True, # show a progress bar
+                  progress: bool | None = True, # show a progress bar (None: only on a terminal)
                   retries: int = 3, # times to resume a dropped transfer
                   timeout: float = 60, # seconds to wait for the server
                   gunzip: bool = True, # decompress `.gz` files (and delete the `.gz`)
+                  sha256: str | None = None, # the file's published SHA-256 (hex), if there is one
                  ) -> Path: # the downloaded (decompressed) file
     "Download `url` into `out_dir`, resuming a partial download, with an atomic rename at the end"
     name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
@@ -203,22 +287,33 @@ def download_file(url: str, # http(s) URL of the file
     dest = out_dir/name
     final = dest.with_suffix("") if gunzip and dest.suffix == ".gz" else dest
     if final.exists():
-        return final
-    if not dest.exists():
-        part = dest.with_name(dest.name + ".part")
-        for attempt in range(retries + 1):
-            try:
-                _fetch(url, part, timeout, progress)
-                break
-            except ConnectionError as e:
-                if "interrupted" not in str(e):
-                    raise
-                if attempt == retries:
-                    raise ConnectionError(f"{e}; {part} is kept: run again to resume") from None
-        os.replace(part, dest)
+        if (why := _stale(url, final, final != dest, timeout, sha256)) is None:
+            return final
+        warnings.warn(f"{str(final)!r} {why}: downloading it again")
+    if not dest.exists() or dest == final:
+        _download(url, dest, retries, timeout, progress, sha256)
     if final != dest:
         _gunzip(dest, final)
     return final
+
+# %% ../nbs/01a_data.ipynb #892f64ef
+def _download(url: str, dest: Path, retries: int, timeout: float, progress, sha256: str | None):
+    "Fetch `url` into `dest.part` (resuming it, retrying dropped transfers), check its SHA-256, rename it to `dest`"
+    part = dest.with_name(dest.name + ".part")
+    for attempt in range(retries + 1):
+        try:
+            _fetch(url, part, timeout, progress)
+            break
+        except ConnectionError as e:
+            if "interrupted" not in str(e):
+                raise
+            if attempt == retries:
+                raise ConnectionError(f"{e}; {part} is kept: run again to resume") from None
+    if sha256 and (got := _sha256(part)) != sha256.lower():
+        part.unlink()
+        raise ValueError(f"downloading {url} gave a file with the SHA-256 {got[:16]}..., not the published "
+                         f"{sha256[:16]}...: deleted it (run again to download it again)")
+    os.replace(part, dest)
 
 # %% ../nbs/01a_data.ipynb #717c9bdc
 def download_dataset(name: str, # a key of `DATASETS` ('tinystories', 'owt') or 'all'
@@ -235,8 +330,9 @@ def download_dataset(name: str, # a key of `DATASETS` ('tinystories', 'owt') or 
 @call_parse
 def download_cli(name: str, # 'tinystories', 'owt', 'all', or the URL of a file
                  out_dir: str = "data", # directory to save the files in
-                 progress: bool = True, # show progress bars
+                 progress: Negated("no progress bars (by default they are shown on a terminal)") = True,
                  retries: int = 3, # times to resume a dropped transfer
+                 sha256: str = None, # the published SHA-256 of the file at the URL `name`, to check it against
                 ):
     "Download TinyStories or the OpenWebText sample (or any URL), resuming partial downloads"
     with cli_errors("llm_scratch_download"):
@@ -244,9 +340,12 @@ def download_cli(name: str, # 'tinystories', 'owt', 'all', or the URL of a file
             raise ValueError(f"unknown dataset {name!r}; choose from {[*DATASETS, 'all']} or give a URL")
         if retries < 0:
             raise ValueError(f"--retries {retries}: must be >= 0")
+        if sha256 is not None and ("://" not in name or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
+            raise ValueError(f"--sha256 {sha256!r}: must be 64 hex digits, given with the URL of one file")
         if Path(out_dir).exists() and not Path(out_dir).is_dir():
             raise NotADirectoryError(f"--out_dir {out_dir!r} is a file, not a directory")
-        kw = dict(progress=progress, retries=retries)
-        paths = [download_file(name, out_dir, **kw)] if "://" in name else download_dataset(name, out_dir, **kw)
+        kw = dict(progress=None if progress else False, retries=retries)
+        paths = ([download_file(name, out_dir, sha256=sha256, **kw)] if "://" in name
+                 else download_dataset(name, out_dir, **kw))
         for p in paths:
             print(p)

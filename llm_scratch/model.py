@@ -14,7 +14,8 @@ from .layers import Embedding, FeedForward, Linear, RMSNorm, SwiGLU, softmax
 from .attention import KVCache, MultiHeadSelfAttention
 
 # %% auto #0
-__all__ = ['ModelConfig', 'TransformerBlock', 'TransformerLM', 'ModelKVCache', 'load_model', 'attention_probs', 'plot_attention']
+__all__ = ['ModelConfig', 'TransformerBlock', 'TransformerLM', 'ModelKVCache', 'load_weights', 'load_model', 'attention_probs',
+           'plot_attention']
 
 # %% ../nbs/04_model.ipynb #b881e934
 _CHOICES = {'attn_impl': ('sdpa', 'scratch'),
@@ -210,6 +211,25 @@ def make_kv_cache(self: TransformerLM, batch_size: int, # sequences decoded toge
     return ModelKVCache([blk.attn.make_kv_cache(batch_size, self.config.context_length, device, dtype)
                          for blk in self.layers])
 
+# %% ../nbs/04_model.ipynb #072fb18f
+def _listed(what: str, names: list) -> str:
+    return f"{what} {', '.join(names[:3])}{f' and {len(names) - 3} more' if len(names) > 3 else ''}"
+
+def load_weights(model: nn.Module,  # the model to fill
+                 state: dict,  # a state dict (`_orig_mod.` and `module.` prefixes are dropped)
+                 what: str = "the checkpoint"):  # the source, named in errors
+    "Load `state` into `model` after checking every tensor's name and shape; one error lists all that differ"
+    sd = {k.removeprefix('_orig_mod.').removeprefix('module.'): v for k, v in state.items()}
+    want = model.state_dict()
+    missing = [k for k in want if k not in sd]
+    extra = [k for k in sd if k not in want]
+    shapes = [f"{k} {tuple(sd[k].shape)} (the model's: {tuple(v.shape)})" for k, v in want.items()
+              if k in sd and (not isinstance(sd[k], Tensor) or sd[k].shape != v.shape)]
+    parts = [_listed(w, n) for w, n in (("missing", missing), ("unexpected", extra), ("mis-shaped", shapes)) if n]
+    if parts:
+        raise ValueError(f"{what} does not fit its model ({'; '.join(parts)}): it is damaged or of another model")
+    model.load_state_dict(sd)
+
 # %% ../nbs/04_model.ipynb #e51238dd
 def load_model(
     src, # checkpoint path or binary file object as saved by `llm_scratch.train`, or the dict `read_checkpoint` gave
@@ -225,7 +245,7 @@ def load_model(
                                                        sd.get('token_embeddings.weight')):
         raise ValueError("`src` says `tie_embeddings=True` "
                          "but its `lm_head.weight` and `token_embeddings.weight` differ")
-    model.load_state_dict(sd)
+    load_weights(model, sd, "`src`")
     return model.eval()
 
 # %% ../nbs/04_model.ipynb #7b98eae2

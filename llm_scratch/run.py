@@ -5,6 +5,7 @@
 # %% ../nbs/06a_run.ipynb #5c7f50b7
 from __future__ import annotations
 import errno, math, os, signal, threading
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -16,18 +17,19 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 
 from .basics import cli_errors, pick_device, unwrap_model
-from .checkpoints import SaveBest, SaveCheckpoints, keep_tokenizer, latest_checkpoint, open_metrics
+from .checkpoints import PlotMetrics, SaveBest, SaveCheckpoints, keep_tokenizer, latest_checkpoint, open_metrics
 from .checkpoints import open_run_dir, resume, resume_timeline
 from .config import TrainConfig, check_config, config_from_args, flat_config, train_parser
-from .metrics import MetricsLog, save_metrics_plot
+from .metrics import MetricsLog
 from .model import TransformerLM
 from .optim import AdamW, MuonWithAdamW, muon_param_groups, param_groups
+from .data import open_tokens
 from .stories import prepare_builtin_data
 from .tokenizer import Tokenizer
 from .train import Callback, CancelFit, CheckFinite, LogMetrics, autocast_for, fit, unigram_entropy
 
 # %% auto #0
-__all__ = ['train', 'StopOnSignal', 'PlotMetrics', 'ProgressBar', 'LogSamples', 'train_cli']
+__all__ = ['train', 'StopOnSignal', 'ProgressBar', 'LogSamples', 'train_cli']
 
 # %% ../nbs/06a_run.ipynb #70e2245a
 def train(cfg: TrainConfig,
@@ -38,19 +40,30 @@ def train(cfg: TrainConfig,
     check_config(cfg)                                            # every setting, before anything is made
     rank, world, device, started = _setup_dist(cfg)
     log = (log or _quiet) if rank == 0 else _quiet
-    run = None
+    done = False
     try:
-        run = _prepare(cfg, rank, world, device, log)             # directory, data, model, optimizer, resumed state
-        f = fit(run.model, run.optimizer, run.cfg, run.train_data, run.val_data, [*_callbacks(run), *cbs], run.start,
-                autocast_for(device, run.cfg.precision))
-        return _summary(run, f)
-    except OSError as err:
-        raise _disk_full(err, run) from None
+        result = _job(cfg, rank, world, device, log, cbs)         # directory, data, model, optimizer, fit
+        done = True
+        return result
     finally:
-        if run is not None and run.metrics is not None:
-            run.metrics.close()
         if started:
-            dist.destroy_process_group()
+            _leave_dist(done)
+
+# %% ../nbs/06a_run.ipynb #7bdfa967
+def _job(cfg: TrainConfig, rank: int, world: int, device: torch.device, log: Callable, cbs: list) -> dict:
+    "The job of `train`, up to its summary; when it returns, the model and its DDP wrapper are gone with its frame"
+    run = None
+    with ExitStack() as held:                                     # the run directory's lock, however the job ends
+        try:
+            run = _prepare(cfg, rank, world, device, log, held)
+            f = fit(run.model, run.optimizer, run.cfg, run.train_data, run.val_data, [*_callbacks(run), *cbs],
+                    run.start, autocast_for(device, run.cfg.precision))
+            return _summary(run, f)
+        except OSError as err:
+            raise _disk_full(err, run) from None
+        finally:
+            if run is not None and run.metrics is not None:
+                run.metrics.close()
 
 # %% ../nbs/06a_run.ipynb #e4733ee5
 @dataclass
@@ -77,14 +90,14 @@ def _quiet(msg: str):
     pass
 
 # %% ../nbs/06a_run.ipynb #02052df8
-def _prepare(cfg: TrainConfig, rank: int, world: int, device: torch.device, log: Callable) -> _Run:
-    "Build the run of `cfg`: its directory, data and tokenizer, model and optimizer, and the state it resumes"
-    out, path, ck = open_run_dir(cfg, rank, log)
-    cfg = _data(cfg, out, rank, world, log)
-    cfg, tok = _tokenizer(cfg)
-    T, V = cfg.model.context_length, cfg.model.vocab_size
-    train_data = _open_dataset(cfg.train_dataset_path, "train_dataset_path", T, V)
-    val_data = None if cfg.val_dataset_path is None else _open_dataset(cfg.val_dataset_path, "val_dataset_path", T, V)
+def _prepare(cfg: TrainConfig, rank: int, world: int, device: torch.device, log: Callable, held: ExitStack) -> _Run:
+    "Build the run of `cfg`: its directory (locked until `held` closes), data, tokenizer, model, optimizer, state"
+    given = cfg.train_dataset_path is not None
+    if given:                                                      # checked before the run directory is made
+        cfg, tok, train_data, val_data = _inputs(cfg)
+    out, path, ck = open_run_dir(cfg, rank, log, held)
+    if not given:                                                  # the built-in corpus, made in the run directory
+        cfg, tok, train_data, val_data = _inputs(_data(cfg, out, rank, world, log))
     raw, opt = _model_and_optimizer(cfg, device)
     start, best = resume(ck, path, raw, opt, log)
     model = torch.compile(raw) if cfg.compile else raw
@@ -129,6 +142,13 @@ def _setup_dist(cfg: TrainConfig) -> tuple:  # (rank, world, device, whether we 
         torch.set_num_threads(cfg.threads)
     return rank, world, device, started
 
+def _leave_dist(done: bool):  # did the job end normally (on this process)?
+    "Stop `torch.distributed`; after a normal end, only once every process is there"
+    if done:
+        dist.barrier()
+    dist.destroy_process_group()
+
+# %% ../nbs/06a_run.ipynb #cef20a6b
 _PEAK_TFLOPS = {"H100 PCIe": (756.0, 378.0), "H100": (989.0, 494.7), "H200": (989.0, 494.7),
                 "A100": (312.0, 156.0)}  # dense (bf16, tf32)
 
@@ -158,6 +178,14 @@ def _data(cfg: TrainConfig, out: Path, rank: int, world: int, log: Callable) -> 
     return replace(cfg, **paths, model=replace(cfg.model, vocab_size=None))
 
 # %% ../nbs/06a_run.ipynb #9e728ac2
+def _inputs(cfg: TrainConfig) -> tuple:  # (`cfg` with the vocabulary size, tokenizer or None, train and val tokens)
+    "The tokenizer and the token files of `cfg`, checked to fit together"
+    cfg, tok = _tokenizer(cfg)
+    T, V = cfg.model.context_length, cfg.model.vocab_size
+    train_data = open_tokens(cfg.train_dataset_path, "train_dataset_path", T, V)
+    val_data = None if cfg.val_dataset_path is None else open_tokens(cfg.val_dataset_path, "val_dataset_path", T, V)
+    return cfg, tok, train_data, val_data
+
 def _tokenizer(cfg: TrainConfig) -> tuple:  # (`cfg` with the vocabulary size, Tokenizer or None)
     "The tokenizer of `cfg`'s files, and the vocabulary size from them (checked against `--vocab_size`), or that alone"
     V = cfg.model.vocab_size
@@ -176,34 +204,6 @@ def _tokenizer(cfg: TrainConfig) -> tuple:  # (`cfg` with the vocabulary size, T
         raise ValueError(f"--vocab_size {V} does not match the tokenizer files, which hold {tok.vocab_size} tokens "
                          f"({cfg.vocab_path})")
     return replace(cfg, model=replace(cfg.model, vocab_size=tok.vocab_size)), tok
-
-# %% ../nbs/06a_run.ipynb #5424c37d
-def _open_dataset(path, flag: str, context_length: int, vocab_size: int) -> np.ndarray:
-    "Memory-map the token array at `path` (the value of `--flag`), checking it can train a model"
-    if path is None:
-        raise ValueError(f"--{flag} is missing")
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"--{flag} {str(path)!r}: no such file")
-    if p.stat().st_size == 0:
-        raise ValueError(f"--{flag} {str(path)!r} is empty")
-    try:
-        data = np.load(p, mmap_mode="r")
-    except Exception as e:
-        raise ValueError(f"--{flag} {str(path)!r} is not a .npy array of token ids ({e})") from None
-    if data.ndim != 1 or data.dtype.kind not in "iu":
-        raise ValueError(f"--{flag} {str(path)!r}: expected a 1-D array of integer token ids, "
-                         f"got {data.dtype} {data.shape}")
-    if len(data) == 0:
-        raise ValueError(f"--{flag} {str(path)!r} is empty: it holds no tokens")
-    if len(data) <= context_length:
-        raise ValueError(f"--{flag} {str(path)!r} holds {len(data)} tokens: it needs more than --context_length "
-                         f"{context_length}")
-    lo, hi = int(data.min()), int(data.max())
-    if lo < 0 or hi >= vocab_size:
-        bad = hi if hi >= vocab_size else lo
-        raise ValueError(f"--{flag} {str(path)!r} holds token id {bad}, outside [0, --vocab_size {vocab_size})")
-    return data
 
 # %% ../nbs/06a_run.ipynb #603898f9
 def _model_and_optimizer(cfg: TrainConfig, device: torch.device) -> tuple:  # (TransformerLM, its optimizer)
@@ -261,16 +261,6 @@ class StopOnSignal(Callback):
         return int(flag.item())
 
 # %% ../nbs/06a_run.ipynb #b5d843ae
-class PlotMetrics(Callback):
-    "Redraw `metrics.png` in `out_dir` from `metrics` at each validation and at the end"
-    order = 30
-    def __init__(self, out_dir, metrics: MetricsLog):
-        self.out, self.metrics = out_dir, metrics
-    def after_validate(self, f):
-        save_metrics_plot(self.out, self.metrics.records)
-    def after_fit(self, f):
-        save_metrics_plot(self.out, self.metrics.records)
-
 class ProgressBar(Callback):
     "A progress bar of the steps, showing the last record's loss and learning rate"
     order = 5
@@ -310,7 +300,7 @@ def _callbacks(run: _Run) -> list[Callback]:
            StopOnSignal(cfg.log_interval)]
     if run.rank != 0:
         return cbs
-    extra = dict(train_config=flat_config(cfg), tokenizer=keep_tokenizer(cfg, run.out, run.start > 0))
+    extra = dict(train_config=flat_config(cfg), tokenizer=keep_tokenizer(cfg, run.out, run.start > 0, run.tokenizer))
     cbs += [SaveCheckpoints(run.out, cfg.checkpoint_interval, cfg.keep_last, extra, run.log, run.timeline),
             SaveBest(run.out, run.best, extra), PlotMetrics(run.out, run.metrics), ProgressBar(cfg.progress)]
     if run.tokenizer is not None:

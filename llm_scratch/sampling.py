@@ -17,11 +17,11 @@ from fastcore.basics import patch
 from fastcore.script import Param, call_parse
 from torch import Tensor
 
-from .basics import (check_files, check_text, cli_errors, pick_device, read_checkpoint, read_text_chunk,
-                                saved_file)
+from .basics import (Negated, check_files, check_text, cli_errors, pick_device, read_checkpoint,
+                                read_text_chunk, saved_file)
 from .config import check_sampling
 from .model import load_model
-from .tokenizer import Tokenizer
+from .tokenizer import Tokenizer, check_tokenizer
 
 # %% ../nbs/07_sampling.ipynb #c580204f
 GREEDY_BELOW = 1e-6  # temperatures below this decode greedily: dividing by a smaller one can overflow float32
@@ -253,6 +253,7 @@ def load_model_and_tokenizer(
     merges_path: str|Path|None=None, # merges.txt (default: the checkpoint's)
     special_tokens: list[str]|None=None, # default: the checkpoint's, else ['<|endoftext|>']
     device: str|torch.device|None=None, # for `pick_device`, e.g. 'auto' or 'cuda' (default: CPU)
+    allow_other_tokenizer: bool=False, # use a tokenizer other than the one the checkpoint records (with a warning)
 ) -> tuple: # (model in eval mode, tokenizer)
     "Rebuild the model of a training `checkpoint` and the tokenizer it was trained with"
     check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
@@ -270,6 +271,8 @@ def load_model_and_tokenizer(
 f"checkpoint {str(checkpoint)!r} has no 'tokenizer' entry: pass vocab_path and merges_path")
     check_files({'vocab_path': vocab_path, 'merges_path': merges_path})
     tokenizer = Tokenizer.from_files(vocab_path, merges_path, special_tokens=list(special_tokens))
+    check_tokenizer(tokenizer, entry.get('fingerprint'), allow_other_tokenizer, f"checkpoint {str(checkpoint)!r}",
+                    vocab_path=vocab_path)
     model = load_model(ckpt, device=device)
     _check_vocab(model, tokenizer)
     return model, tokenizer
@@ -428,8 +431,10 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
                  special_tokens: Param("special tokens (default: the checkpoint's, else the end-of-text token)",
                                        str, nargs='*')=None,
                  device: str='auto', # cuda, cuda:N, mps, cpu, or auto (the first of those available)
-                 cache: bool=True, # use the KV cache (--no-cache: recompute the window every step)
+                 cache: Negated("recompute the whole window at every step (the KV cache is used by default)")=True,
+                 echo: Negated("print only the continuation (by default the prompt comes first)")=True,
                  interactive: bool=False, # read prompts from stdin in a loop
+                 allow_other_tokenizer: bool=False, # use tokenizer files other than the checkpoint's, with a warning
                 ):
     "Continue a prompt with a trained checkpoint and print the text as it is generated"
     with cli_errors('llm_scratch_generate'):
@@ -440,12 +445,14 @@ def generate_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and '
         [check_text(s, '--special_tokens') for s in special_tokens or []]
         check_files({'--vocab_path': vocab_path, '--merges_path': merges_path})
         model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, special_tokens,
-                                                    pick_device(device))
+                                                    pick_device(device), allow_other_tokenizer)
         args = dict(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed,
                     use_cache=cache)
         for i, p in enumerate(_stdin_lines() if interactive else [prompt], 1):
             if interactive and not check_text(p, f'stdin line {i}').strip():
                 continue
+            if echo:
+                print(p, end='', flush=True)
             for piece in generate_stream(model, tokenizer, p, **args):
                 print(piece, end='', flush=True)
             print(flush=True)
@@ -468,6 +475,7 @@ def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'mode
              vocab_path: str=None, # vocab.json (default: the checkpoint's 'tokenizer' entry)
              merges_path: str=None, # merges.txt (default: the checkpoint's 'tokenizer' entry)
              device: str='auto', # cuda, cuda:N, mps, cpu, or auto (the first of those available)
+             allow_other_tokenizer: bool=False, # use tokenizer files other than the checkpoint's, with a warning
             ):
     "Print the perplexity of a text file under a trained checkpoint"
     with cli_errors('llm_scratch_eval'):
@@ -476,7 +484,8 @@ def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'mode
         if batch_size < 1:
             raise ValueError(f"--batch_size {batch_size}: must be >= 1")
         check_files({'text_file': text_file, '--vocab_path': vocab_path, '--merges_path': merges_path})
-        model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, device=pick_device(device))
+        model, tokenizer = load_model_and_tokenizer(checkpoint, vocab_path, merges_path, device=pick_device(device),
+                                                    allow_other_tokenizer=allow_other_tokenizer)
         ids = tokenizer.encode(read_text_chunk(text_file, 0, Path(text_file).stat().st_size, name='text_file'))
         ppl = perplexity(model, ids, stride, batch_size)
         print(f"{text_file}: {len(ids)} tokens, loss {math.log(ppl):.4f} nats/token, perplexity {ppl:.3f}")

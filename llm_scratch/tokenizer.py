@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_tokenizer.ipynb #6f91cfb3
 from __future__ import annotations
-import functools, gc, heapq, re
+import functools, gc, hashlib, heapq, re, warnings
 from collections.abc import Iterable, Iterator
 from bisect import bisect_right
 from contextlib import contextmanager
@@ -18,7 +18,7 @@ from fastcore.basics import patch
 from .bpe import load_vocab_merges
 
 # %% auto #0
-__all__ = ['LONG_WORD', 'bpe_merge', 'Tokenizer', 'bpe_merge_batch', 'bpe_merge_long']
+__all__ = ['LONG_WORD', 'bpe_merge', 'Tokenizer', 'check_tokenizer', 'bpe_merge_batch', 'bpe_merge_long']
 
 # %% ../nbs/01_tokenizer.ipynb #0576f679
 _NO_MERGE = 1 << 62  # the rank of a pair that isn't a merge
@@ -176,6 +176,43 @@ def from_files(cls: Tokenizer, vocab_path, # vocab.json (token string -> id)
     "Load a `Tokenizer` from GPT-2 format `vocab.json` and `merges.txt`"
     vocab, merges = load_vocab_merges(vocab_path, merges_path)
     return cls(vocab, merges, special_tokens, **kwargs)
+
+# %% ../nbs/01_tokenizer.ipynb #bedaf85a
+@patch(as_prop=True)
+def fingerprint(self: Tokenizer) -> str: # "sha256:" and 64 hex digits
+    "A SHA-256 of the vocab (in id order), the merges (in order) and the special tokens (sorted)"
+    parts = [b"vocab %d " % len(self.vocab)]
+    for i in sorted(self.vocab):
+        parts += [b"%d %d " % (i, len(self.vocab[i])), self.vocab[i]]
+    parts.append(b"merges %d " % len(self.merges))
+    for a, b in self.merges:
+        parts += [b"%d %d " % (len(a), len(b)), a, b]
+    parts.append(b"special %d " % len(self.special_tokens))
+    for s in sorted(self.special_tokens):
+        parts += [b"%d " % len(s.encode()), s.encode()]
+    return "sha256:" + hashlib.sha256(b"".join(parts)).hexdigest()
+
+# %% ../nbs/01_tokenizer.ipynb #647e41cb
+def check_tokenizer(tok: Tokenizer, # the tokenizer about to be used with a model
+                    expected: str | None, # the fingerprint the checkpoint recorded (None: it recorded none)
+                    allow_other: bool = False, # a different tokenizer is a warning, not an error
+                    what: str = "the checkpoint", # the checkpoint, as the messages name it
+                    *, vocab_path=None, # the tokenizer's vocab.json, to name in the message
+                   ) -> None:
+    "Raise a `ValueError` (or warn, with `allow_other`) when `tok` is not the tokenizer with the fingerprint `expected`"
+    if expected is None:
+        warnings.warn(f"the tokenizer cannot be checked against {what} "
+                      "(it was saved before tokenizers were recorded)", stacklevel=2)
+        return
+    got = tok.fingerprint
+    if got == expected:
+        return
+    name = repr(str(vocab_path)) if vocab_path is not None else "given"
+    msg = (f"the tokenizer ({name}) is not the one {what} was trained with "
+           f"(fingerprint {got[:19]}... vs {str(expected)[:19]}...)")
+    if not allow_other:
+        raise ValueError(msg + ": pass --allow_other_tokenizer to use it anyway")
+    warnings.warn(msg + ": using it anyway (--allow_other_tokenizer)", stacklevel=2)
 
 # %% ../nbs/01_tokenizer.ipynb #29629415
 @patch
