@@ -27,6 +27,17 @@ def cpu_count() -> int: # cores this process may run on
     "Cores available to this process (its CPU affinity where the OS has one)"
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
+# %% ../nbs/00_basics.ipynb #062edee0
+def _new_file_mode() -> int:  # e.g. 0o644 under the usual umask 022
+    "The mode a file this process creates gets: 0o666 without the bits of the umask"
+    try:
+        with open("/proc/self/status") as f:  # Linux: read the umask without changing it
+            mask = int(next(line.split()[1] for line in f if line.startswith("Umask:")), 8)
+    except (OSError, StopIteration, ValueError):
+        mask = os.umask(0o022)  # elsewhere: set it and put it back at once
+        os.umask(mask)
+    return 0o666 & ~mask
+
 # %% ../nbs/00_basics.ipynb #38000721
 @contextmanager
 def atomic_path(path) -> Iterator[Path]: # a temporary file beside `path`
@@ -34,6 +45,7 @@ def atomic_path(path) -> Iterator[Path]: # a temporary file beside `path`
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, _new_file_mode())  # mkstemp makes it 0600: give it the mode any new file of this process gets
     os.close(fd)
     try:
         yield Path(tmp)
@@ -59,6 +71,7 @@ def _temp_beside(path, data: str | bytes) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, _new_file_mode())
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)

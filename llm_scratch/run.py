@@ -16,7 +16,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 
-from .basics import cli_errors, pick_device, unwrap_model
+from .basics import cli_errors, pick_device, tqdm_disable, unwrap_model
 from .checkpoints import PlotMetrics, SaveBest, SaveCheckpoints, keep_tokenizer, latest_checkpoint, open_metrics
 from .checkpoints import open_run_dir, resume, resume_timeline
 from .config import TrainConfig, check_config, config_from_args, flat_config, train_parser
@@ -267,8 +267,8 @@ class ProgressBar(Callback):
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
     def before_fit(self, f):
-        self.bar = tqdm(total=f.cfg.num_iters, initial=f.step, disable=not self.enabled, desc="training",
-                        dynamic_ncols=True)
+        self.bar = tqdm(total=f.cfg.num_iters, initial=f.step, disable=tqdm_disable(None if self.enabled else False),
+                        desc="training", dynamic_ncols=True)  # on a terminal only: piped, log lines stay whole
     def after_step(self, f):
         self.bar.update()
         if f.record and f.record["step"] == f.step:
