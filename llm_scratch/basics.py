@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_basics.ipynb #48cd763f
 from __future__ import annotations
-import codecs, errno, os, pickle, queue, re, secrets, shutil, stat, sys, tempfile, warnings, zipfile
+import codecs, errno, numbers, os, pickle, queue, re, secrets, shutil, stat, sys, tempfile, warnings, zipfile
 import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,8 +19,8 @@ from fastcore.script import Param
 # %% auto #0
 __all__ = ['STREAM_MAX_LINE', 'STREAMS', 'cpu_count', 'atomic_path', 'atomic_write', 'atomic_write_files', 'read_text_chunk',
            'imap_workers', 'file_kind', 'check_files', 'check_paths', 'is_stream', 'as_text_file', 'read_checkpoint',
-           'unwrap_model', 'pick_device', 'SettingError', 'require', 'check_text', 'cli_errors', 'Negated',
-           'tqdm_disable', 'script_path', 'saved_file']
+           'unwrap_model', 'pick_device', 'SettingError', 'is_int', 'is_real', 'require', 'check_text', 'cli_errors',
+           'Negated', 'tqdm_disable', 'script_path', 'saved_file']
 
 # %% ../nbs/00_basics.ipynb #8e5e4eda
 def cpu_count() -> int: # cores this process may run on
@@ -436,6 +436,14 @@ class SettingError(ValueError):
         for name in self.others:
             must = must.replace(f"`{name}`", f"--{flag(name)}")
         return f"{' '.join(shown)}: {f'--{flag(self.name)} ' if self.others else ''}must be {must}"
+
+def is_int(v) -> bool:
+    "Whether `v` is a Python `int` (and not a `bool`)"
+    return isinstance(v, int) and not isinstance(v, bool)
+
+def is_real(v) -> bool:
+    "Whether `v` is a real number of any kind (and not a `bool`)"
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 def require(ok: bool,  # the rule holds
             name: str, must: str, value,  # the setting, what it must be, its value

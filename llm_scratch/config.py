@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_config.ipynb #a2f97ae4
 from __future__ import annotations
-import argparse, json, math, numbers, os, typing
+import argparse, json, math, os, typing
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import torch
 from fastcore.basics import patch
 from fastcore.docments import docments
 
-from .basics import SettingError, check_text, pick_device, require
+from .basics import SettingError, check_text, is_int, is_real, pick_device, require
 from .model import ModelConfig
 from .optim import AdamW, MuonWithAdamW, clip_grad_norm, cosine_lr, linear_lr, wsd_lr
 
@@ -159,22 +159,16 @@ def make_config(preset: str = "auto",  # a key of `PRESETS`; 'auto': builtin wit
     return config_from_flat({**PRESETS[preset], **settings})
 
 # %% ../nbs/05b_config.ipynb #6694b867
-def _is_int(v) -> bool:
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
-
-def _is_real(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool)
-
 def check_sampling(temperature: float,  # 0: greedy
                    top_k: int | None,  # 0 or None: off
                    top_p: float | None,  # 1 or None: off
                    max_new_tokens: int = 1):  # tokens to generate
     "Raise a `SettingError` naming the first sampling setting out of its range"
-    require(_is_real(temperature) and 0 <= temperature < math.inf, "temperature", "a finite number >= 0 (0: greedy)",
+    require(is_real(temperature) and 0 <= temperature < math.inf, "temperature", "a finite number >= 0 (0: greedy)",
             temperature)
-    require(top_k is None or (_is_int(top_k) and top_k >= 0), "top_k", "an int >= 0 (0 or None: off)", top_k)
-    require(top_p is None or (_is_real(top_p) and 0 < top_p <= 1), "top_p", "in (0, 1] (1 or None: off)", top_p)
-    require(_is_int(max_new_tokens) and max_new_tokens >= 1, "max_new_tokens", "an int >= 1", max_new_tokens)
+    require(top_k is None or (is_int(top_k) and top_k >= 0), "top_k", "an int >= 0 (0 or None: off)", top_k)
+    require(top_p is None or (is_real(top_p) and 0 < top_p <= 1), "top_p", "in (0, 1] (1 or None: off)", top_p)
+    require(is_int(max_new_tokens) and max_new_tokens >= 1, "max_new_tokens", "an int >= 1", max_new_tokens)
 
 # %% ../nbs/05b_config.ipynb #37f06696
 _FLAGS = {"lr": "max_lr", "betas[0]": "beta1", "betas[1]": "beta2", "max_norm": "gradient_max_norm",
@@ -219,7 +213,7 @@ def _check_types(cfg: TrainConfig):
         if want is tuple:
             ok = isinstance(v, (tuple, list)) and all(isinstance(s, str) for s in v)
         elif want is float:
-            ok = _is_real(v)
+            ok = is_real(v)
         else:
             ok = isinstance(v, want) and (want is bool or not isinstance(v, bool))
         must = {tuple: "a list of strings", float: "a number", bool: "True or False"}.get(want, f"a {want.__name__}")
@@ -227,16 +221,16 @@ def _check_types(cfg: TrainConfig):
 
 # %% ../nbs/05b_config.ipynb #f5358a34
 def _check_library(cfg: TrainConfig):
-    "The rules of the code that uses the settings of `cfg`: its model, optimizers, clipping, schedule, samples, device"
+    "The rules of the code that uses the settings of `cfg`: its model, schedule, clipping, samples, device, optimizers"
     ModelConfig(**asdict(cfg.model))
-    kw = dict(lr=cfg.max_lr, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps, weight_decay=cfg.weight_decay)
-    AdamW([torch.zeros(1)], **kw)
-    MuonWithAdamW([dict(params=[torch.zeros(2, 2)], use_muon=True)], momentum=cfg.muon_momentum,
-                  muon_lr_ratio=cfg.muon_lr_ratio, **kw)
-    clip_grad_norm([], cfg.gradient_max_norm)
     lr_at(cfg, 0)
+    clip_grad_norm([], cfg.gradient_max_norm)
     check_sampling(cfg.temperature, cfg.top_k, cfg.top_p, cfg.max_new_tokens)
     pick_device(cfg.device)
+    kw = dict(lr=cfg.max_lr, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps, weight_decay=cfg.weight_decay)
+    AdamW([torch.zeros(1)], **kw)  # the first optimizer of a process imports part of PyTorch: last, for the others' speed
+    MuonWithAdamW([dict(params=[torch.zeros(2, 2)], use_muon=True)], momentum=cfg.muon_momentum,
+                  muon_lr_ratio=cfg.muon_lr_ratio, **kw)
 
 # %% ../nbs/05b_config.ipynb #da5a2706
 def check_config(cfg: TrainConfig) -> TrainConfig:  # `cfg`, when every setting is valid

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, fields
 import torch
 from torch import nn, Tensor
 from fastcore.basics import patch
-from .basics import read_checkpoint, require
+from .basics import is_int, is_real, read_checkpoint, require
 from .layers import Embedding, FeedForward, Linear, RMSNorm, SwiGLU, softmax
 from .attention import KVCache, MultiHeadSelfAttention
 
@@ -29,12 +29,6 @@ def _check_choice(name: str, value,
     choices = _CHOICES[name] if choices is None else choices
     require(isinstance(value, str) and value in choices, name, f"one of {', '.join(map(repr, choices))}", value)
     return value
-
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-def _is_real(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 @dataclass
 class ModelConfig:
@@ -57,15 +51,15 @@ class ModelConfig:
 
     def __post_init__(self):
         v = self.vocab_size
-        require(v is None or (_is_int(v) and v >= 1), 'vocab_size', 'an int >= 1 (or None: not known yet)', v)
+        require(v is None or (is_int(v) and v >= 1), 'vocab_size', 'an int >= 1 (or None: not known yet)', v)
         for name in ('context_length', 'd_model', 'num_layers', 'num_heads', 'd_ff'):
-            require(_is_int(getattr(self, name)) and getattr(self, name) >= 1, name, 'an int >= 1', getattr(self, name))
+            require(is_int(getattr(self, name)) and getattr(self, name) >= 1, name, 'an int >= 1', getattr(self, name))
         D, H = self.d_model, self.num_heads
         require(D % H == 0, 'num_heads', 'a divisor of `d_model`', H, {'d_model': D})
         require(self.pos != 'rope' or D // H % 2 == 0, 'num_heads', 'such that `d_model` / `num_heads` is even (RoPE '
                 'rotates pairs)', H, {'d_model': D})
         theta = self.rope_theta
-        require(_is_real(theta) and 0 < theta < math.inf, 'rope_theta', 'a finite number > 0', theta)
+        require(is_real(theta) and 0 < theta < math.inf, 'rope_theta', 'a finite number > 0', theta)
         for name in _CHOICES:
             _check_choice(name, getattr(self, name))
         for name in ('tie_embeddings', 'qk_norm', 'zero_init_proj'):
@@ -73,7 +67,7 @@ class ModelConfig:
         if self.logit_softcap == 0 and not isinstance(self.logit_softcap, bool):
             self.logit_softcap = None  # 0: off
         cap = self.logit_softcap
-        require(cap is None or (_is_real(cap) and 1 <= cap < math.inf), 'logit_softcap',
+        require(cap is None or (is_real(cap) and 1 <= cap < math.inf), 'logit_softcap',
                 'a finite number >= 1 (0 or None: off)', cap)
 
 # %% ../nbs/04_model.ipynb #88959244

@@ -4,12 +4,12 @@
 
 # %% ../nbs/05_optim_schedule.ipynb #b05c94bf
 from __future__ import annotations
-import math, numbers
+import math
 from collections.abc import Iterable
 import torch
 import torch.nn as nn
 from torch import Tensor
-from .basics import require
+from .basics import is_real, require
 
 # %% auto #0
 __all__ = ['NS_COEFFICIENTS', 'cross_entropy', 'AdamW', 'param_groups', 'newton_schulz', 'Muon', 'muon_param_groups',
@@ -55,18 +55,15 @@ def cross_entropy(
     return torch.where(keep, lse - x_y, 0.0).sum() / keep.sum()  # 0/0 = nan when every target is ignored, as in torch
 
 # %% ../nbs/05_optim_schedule.ipynb #085cc105
-def _is_num(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool)
-
 def _check_hparams(lr: float, betas: tuple, eps: float, weight_decay: float):
     "Raise a `SettingError` naming the first invalid AdamW hyperparameter"
-    require(_is_num(lr) and 0 <= lr < math.inf, 'lr', 'a finite number >= 0', lr)
+    require(is_real(lr) and 0 <= lr < math.inf, 'lr', 'a finite number >= 0', lr)
     require(isinstance(betas, (tuple, list)) and len(betas) == 2, 'betas', 'two numbers in [0, 1)', betas)
     for i, b in enumerate(betas):
-        require(_is_num(b) and 0 <= b < 1, f'betas[{i}]', 'a number in [0, 1)', b)
-    require(_is_num(eps) and 0 < eps < math.inf, 'eps', 'a finite number > 0', eps)
+        require(is_real(b) and 0 <= b < 1, f'betas[{i}]', 'a number in [0, 1)', b)
+    require(is_real(eps) and 0 < eps < math.inf, 'eps', 'a finite number > 0', eps)
     wd = weight_decay
-    require(_is_num(wd) and 0 <= wd < math.inf, 'weight_decay', 'a finite number >= 0', wd)
+    require(is_real(wd) and 0 <= wd < math.inf, 'weight_decay', 'a finite number >= 0', wd)
 
 # %% ../nbs/05_optim_schedule.ipynb #5dba6cf5
 def _adamw_loop(ps, gs, ms, vs, ts, lr, b1, b2, eps, wd):
@@ -202,16 +199,16 @@ def _adjust_lr(lr: float, adjust_lr_fn: str | None, shape: tuple[int, int]
 # %% ../nbs/05_optim_schedule.ipynb #2d8ac0b7
 def _check_muon_group(g: dict):
     "Raise a `ValueError` naming the first invalid Muon hyperparameter of group `g`, or a parameter that is no matrix"
-    require(_is_num(g['lr']) and 0 <= g['lr'] < math.inf, 'lr', 'a finite number >= 0', g['lr'])
-    require(_is_num(g['momentum']) and 0 <= g['momentum'] < 1, 'momentum', 'a number in [0, 1)', g['momentum'])
+    require(is_real(g['lr']) and 0 <= g['lr'] < math.inf, 'lr', 'a finite number >= 0', g['lr'])
+    require(is_real(g['momentum']) and 0 <= g['momentum'] < 1, 'momentum', 'a number in [0, 1)', g['momentum'])
     wd = g['weight_decay']
-    require(_is_num(wd) and 0 <= wd < math.inf, 'weight_decay', 'a finite number >= 0', wd)
+    require(is_real(wd) and 0 <= wd < math.inf, 'weight_decay', 'a finite number >= 0', wd)
     require(isinstance(g['nesterov'], bool), 'nesterov', 'True or False', g['nesterov'])
     require(isinstance(g['ns_steps'], int) and not isinstance(g['ns_steps'], bool) and 1 <= g['ns_steps'] < 100,
              'ns_steps', 'an int in [1, 100)', g['ns_steps'])
-    require(len(g['ns_coefficients']) == 3 and all(map(_is_num, g['ns_coefficients'])),
+    require(len(g['ns_coefficients']) == 3 and all(map(is_real, g['ns_coefficients'])),
              'ns_coefficients', 'three numbers', g['ns_coefficients'])
-    require(_is_num(g['eps']) and 0 < g['eps'] < math.inf, 'eps', 'a finite number > 0', g['eps'])
+    require(is_real(g['eps']) and 0 < g['eps'] < math.inf, 'eps', 'a finite number > 0', g['eps'])
     require(g['adjust_lr_fn'] in (None, 'original', 'match_rms_adamw'),
              'adjust_lr_fn', "None, 'original' or 'match_rms_adamw'", g['adjust_lr_fn'])
     require(g['ns_dtype'] is None or (isinstance(g['ns_dtype'], torch.dtype) and g['ns_dtype'].is_floating_point),
@@ -314,7 +311,7 @@ class MuonWithAdamW(torch.optim.Optimizer):
                  adjust_lr_fn: str | None = 'match_rms_adamw',  # Muon's shape factor: AdamW-sized updates
                  ns_dtype: torch.dtype | None = None,  # Muon's Newton–Schulz precision (None: float32 on CPU)
                  muon_lr_ratio: float = 1.0):  # Muon groups step with lr * muon_lr_ratio
-        require(_is_num(muon_lr_ratio) and muon_lr_ratio >= 0, 'muon_lr_ratio', 'a number >= 0', muon_lr_ratio)
+        require(is_real(muon_lr_ratio) and muon_lr_ratio >= 0, 'muon_lr_ratio', 'a number >= 0', muon_lr_ratio)
         self._kinds = {True: dict(momentum=momentum, nesterov=nesterov, ns_coefficients=NS_COEFFICIENTS, eps=1e-7,
                                   ns_steps=ns_steps, adjust_lr_fn=adjust_lr_fn, ns_dtype=ns_dtype,
                                   lr_ratio=muon_lr_ratio),
@@ -327,7 +324,7 @@ class MuonWithAdamW(torch.optim.Optimizer):
             raise ValueError("each param group needs `use_muon` (True: Muon, False: AdamW), "
                              "as `muon_param_groups(model, ...)` gives")
         g = {**self.defaults, **self._kinds[param_group['use_muon']], **_listed(param_group)}
-        require(_is_num(g['lr_ratio']) and g['lr_ratio'] >= 0, 'lr_ratio', 'a number >= 0', g['lr_ratio'])
+        require(is_real(g['lr_ratio']) and g['lr_ratio'] >= 0, 'lr_ratio', 'a number >= 0', g['lr_ratio'])
         if g['use_muon']:
             _check_muon_group(g)
         else:
@@ -445,7 +442,7 @@ def clip_grad_norm(
     eps: float = 1e-6,  # added to the norm in the scale factor
 ) -> Tensor:  # the global norm BEFORE clipping, a 0-d float32 tensor
     "Scale all gradients of `params` in place so their global L2 norm is at most `max_norm`"
-    require(_is_num(max_norm) and max_norm > 0, 'max_norm', 'a number > 0', max_norm)
+    require(is_real(max_norm) and max_norm > 0, 'max_norm', 'a number > 0', max_norm)
     params = [params] if isinstance(params, Tensor) else list(params)  # read a generator exactly once
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:
