@@ -228,7 +228,7 @@ def _check_library(cfg: TrainConfig):
     check_sampling(cfg.temperature, cfg.top_k, cfg.top_p, cfg.max_new_tokens)
     pick_device(cfg.device)
     kw = dict(lr=cfg.max_lr, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps, weight_decay=cfg.weight_decay)
-    AdamW([torch.zeros(1)], **kw)  # the first optimizer of a process imports part of PyTorch: last, for the others' speed
+    AdamW([torch.zeros(1)], **kw)  # a process's first optimizer imports part of PyTorch: last, for the others' speed
     MuonWithAdamW([dict(params=[torch.zeros(2, 2)], use_muon=True)], momentum=cfg.muon_momentum,
                   muon_lr_ratio=cfg.muon_lr_ratio, **kw)
 

@@ -14,8 +14,9 @@ from .basics import atomic_write
 from .config import PRESETS
 
 # %% auto #0
-__all__ = ['FORTUNES_DIR', 'EOT', 'PROXY', 'RECIPES', 'fortune_files', 'quotations', 'split_quotations', 'prepare_fortunes_proxy',
-           'run_point', 'run_grid', 'final_loss', 'summarize', 'table', 'plot_points', 'tokens_to_reach']
+__all__ = ['FORTUNES_DIR', 'EOT', 'PROXY', 'PROXY_VAL_BYTES', 'RECIPES', 'fortune_files', 'quotations', 'split_quotations',
+           'prepare_fortunes_proxy', 'run_point', 'run_grid', 'final_loss', 'summarize', 'table', 'plot_points',
+           'tokens_to_reach']
 
 # %% ../nbs/08_experiments.ipynb #abb47431
 FORTUNES_DIR = Path("/usr/share/games/fortunes")  # where Debian's fortunes packages put their files
@@ -104,6 +105,9 @@ def _tokens_per_step(settings: dict) -> int:
     "Tokens in one step of a point with `settings` (over `PROXY`)"
     return settings.get("batch_size", PROXY["batch_size"]) * settings.get("context_length", PROXY["context_length"])
 
+# bytes of the validation tokens 1 .. n that a run scores: n = 10 batches (`run_point`'s val_batches) of its windows
+PROXY_VAL_BYTES = {40_960: 111_376, 81_920: 220_560}  # measured on the proxy's val.npy (checked where it is installed)
+
 # %% ../nbs/08_experiments.ipynb #758fc818
 def run_point(
     settings: dict,  # `TrainConfig` values of this point (over the `original` preset and `PROXY`); may set `num_iters`
@@ -180,19 +184,24 @@ def summarize(results: list[dict], names=None) -> dict:  # name -> {mean, sd, lo
     return out
 
 # %% ../nbs/08_experiments.ipynb #d354af99
-def table(results: list[dict], names, baseline: str | None = None) -> str:  # a Markdown table
+def table(results: list[dict], names, baseline: str | None = None,
+          val_bytes: dict | None = None,  # tokens scored -> their bytes (`PROXY_VAL_BYTES`): adds bits per byte
+         ) -> str:  # a Markdown table
     ("A Markdown table of the points `names`: "
-     "final validation loss (mean ± sd over seeds, the loss alone for one seed), "
+     "final validation loss (mean ± sd over seeds, the loss alone for one seed), in bits per byte given `val_bytes`, "
      "its change from `baseline`, seconds per step")
     s = summarize(results)
     base = s[baseline]["mean"] if baseline else None
-    rows = ["| point | validation loss | Δ | s/step |", "|---|---|---|---|"]
+    bpb = " bits/byte |" if val_bytes else ""
+    rows = [f"| point | validation loss (nats/token) |{bpb} Δ | s/step |",
+            "|---|---|" + "---|" * (3 if val_bytes else 2)]
     for n in names:
-        m = s[n]
-        v = (f"{m['mean']:.3f}" + (f" ± {m['sd']:.3f}" if len(m["losses"]) > 1 else "")
-             if math.isfinite(m["mean"]) else "diverged")
-        d = f"{m['mean'] - base:+.3f}" if base is not None and math.isfinite(m["mean"]) else ""
-        rows.append(f"| {n} | {v} | {d} | {m['s_per_step']:.2f} |")
+        m, ok = s[n], math.isfinite(s[n]["mean"])
+        v = (f"{m['mean']:.3f}" + (f" ± {m['sd']:.3f}" if len(m["losses"]) > 1 else "")) if ok else "diverged"
+        d = f"{m['mean'] - base:+.3f}" if base is not None and ok else ""
+        k = 10 * _tokens_per_step(m["settings"])                      # the validation tokens scored
+        b = (f" {m['mean'] * k / (val_bytes[k] * math.log(2)):.3f} |" if ok else " |") if val_bytes else ""
+        rows.append(f"| {n} | {v} |{b} {d} | {m['s_per_step']:.2f} |")
     return "\n".join(rows)
 
 def plot_points(results: list[dict], names, ax=None, title: str = ""):

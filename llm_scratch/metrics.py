@@ -64,10 +64,10 @@ def read_metrics(path) -> list[dict]:
 def plot_metrics(records: list[dict],  # from `read_metrics` or `MetricsLog.records`
                  axs=None,  # three axes to draw on (a new figure if None)
                 ) -> np.ndarray:  # the three axes: loss, learning rate, throughput
-    "Plot training and validation loss, learning rate and tokens/s against the step"
+    "Plot training and validation loss (and bits per byte), learning rate and tokens/s against the step"
     import matplotlib.pyplot as plt
     if axs is None:
-        _, axs = plt.subplots(1, 3, figsize=(12, 3))
+        _, axs = plt.subplots(1, 3, figsize=(12, 3), layout="constrained")  # room for a second axis
     tr, va = [r for r in records if "loss" in r], [r for r in records if "val_loss" in r]
     def get(rs, k):
         return [r["step"] for r in rs], [r[k] for r in rs]
@@ -75,6 +75,10 @@ def plot_metrics(records: list[dict],  # from `read_metrics` or `MetricsLog.reco
     axs[0].plot(*get(va, "val_loss"), "o-", label="validation")
     axs[0].set(xlabel="step", ylabel="loss (nats/token)", title="loss")
     axs[0].legend()
+    bpb = [r for r in va if "val_bpb" in r and r["val_loss"] > 0]
+    if bpb:  # the same validation tokens each time: bits per byte are the loss times one constant
+        k = bpb[-1]["val_bpb"] / bpb[-1]["val_loss"]
+        axs[0].secondary_yaxis("right", functions=(lambda x: x * k, lambda x: x / k)).set_ylabel("validation bits/byte")
     axs[1].plot(*get(tr, "lr"))
     axs[1].set(xlabel="step", title="learning rate")
     axs[2].plot(*get(tr, "tokens_per_s"))

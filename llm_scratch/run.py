@@ -26,7 +26,7 @@ from .optim import AdamW, MuonWithAdamW, muon_param_groups, param_groups
 from .data import open_tokens
 from .stories import prepare_builtin_data
 from .tokenizer import Tokenizer
-from .train import Callback, CancelFit, CheckFinite, LogMetrics, autocast_for, fit, unigram_entropy
+from .train import Callback, CancelFit, CheckFinite, LogMetrics, autocast_for, baselines, fit, token_bytes
 
 # %% auto #0
 __all__ = ['train', 'StopOnSignal', 'ProgressBar', 'LogSamples', 'train_cli']
@@ -56,8 +56,9 @@ def _job(cfg: TrainConfig, rank: int, world: int, device: torch.device, log: Cal
     with ExitStack() as held:                                     # the run directory's lock, however the job ends
         try:
             run = _prepare(cfg, rank, world, device, log, held)
+            tb = None if run.tokenizer is None else token_bytes(run.tokenizer)  # for bits per byte
             f = fit(run.model, run.optimizer, run.cfg, run.train_data, run.val_data, [*_callbacks(run), *cbs],
-                    run.start, autocast_for(device, run.cfg.precision))
+                    run.start, autocast_for(device, run.cfg.precision), tb)
             return _summary(run, f)
         except OSError as err:
             raise _disk_full(err, run) from None
@@ -113,8 +114,9 @@ def _summary(run: _Run, f) -> dict:
     "What `train` returns: how the run `run` ended in the final state `f` of `fit`, and what it made"
     return dict(status=f.status, signal=getattr(f, "stop_signal", None), iteration=f.step,
                 val_loss=None if f.val is None else f.val["loss"], best_val_loss=f.best_val_loss,
+                val_bpb=None if f.val is None else f.val.get("bpb"),
                 checkpoint=latest_checkpoint(run.out), out=run.out, config=run.cfg,
-                unigram_entropy=unigram_entropy(run.train_data, run.cfg.model.vocab_size),
+                **baselines(run.train_data, run.val_data, run.cfg.model.vocab_size),
                 metrics=run.metrics.records if run.metrics else None, model=run.raw, tokenizer=run.tokenizer)
 
 def _disk_full(err: OSError, run: _Run | None) -> OSError:
@@ -233,7 +235,6 @@ class _StopSignal:
         for s, h in self.prev.items():
             signal.signal(s, h)
 
-
 # %% ../nbs/06a_run.ipynb #62ac0a91
 class StopOnSignal(Callback):
     "End `fit` before the next step after SIGINT or SIGTERM (all processes at once under torchrun): `f.stop_signal`"
@@ -312,7 +313,6 @@ def _sampling(cfg: TrainConfig) -> dict:
     return dict(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_k=cfg.top_k, top_p=cfg.top_p,
                 seed=cfg.seed)
 
-# %% ../nbs/06a_run.ipynb #8dca3d80
 def _samples(result: dict, prompts=("Once upon a time", "Lily and Max", "One day, Tom")) -> list[str]:
     "A few samples from the trained model of a `train` result (none without a tokenizer)"
     if result["tokenizer"] is None:
@@ -322,18 +322,27 @@ def _samples(result: dict, prompts=("Once upon a time", "Lily and Max", "One day
     seed = kw.pop("seed")
     return [p + generate(result["model"], result["tokenizer"], p, **kw, seed=seed + i) for i, p in enumerate(prompts)]
 
+# %% ../nbs/06a_run.ipynb #8dca3d80
 def train_cli(argv: list[str] | None = None):  # the flags (default: the command line)
     "Train a Transformer language model; with no dataset flags, a small one on the built-in stories, on the CPU"
     with cli_errors("llm_scratch_train"):
-        result = train(config_from_args(train_parser().parse_args(argv)), log=tqdm.write)
+        cfg = config_from_args(train_parser().parse_args(argv))
+        result = train(cfg, log=tqdm.write)
         code = 128 + result["signal"] if result["signal"] else 0  # stopped by a signal: exit as if killed by it
         if int(os.environ.get("RANK", 0)):
             raise SystemExit(code)
         print(f"{result['status']} at step {result['iteration']}; run directory {result['out']} "
               "(metrics.jsonl, metrics.png, checkpoints)")
         if result["val_loss"] is not None:
-            print(f"validation loss {result['val_loss']:.4f} nats/token; unigram entropy of the training tokens "
+            bpb = "" if result["val_bpb"] is None else f" ({result['val_bpb']:.4f} bits/byte)"
+            print(f"validation loss {result['val_loss']:.4f} nats/token{bpb}; unigram entropy of the training tokens "
                   f"{result['unigram_entropy']:.4f} nats/token")
+        if "ngram_loss" in result:
+            print(f"a 4-gram model of the training tokens scores {result['ngram_loss']:.4f} nats/token on the "
+                  "validation tokens")
+        if "ngram_share" in result and cfg.train_dataset_path is None:
+            print(f"the built-in stories are templated: {result['ngram_share']:.0%} of the validation 8-grams occur in "
+                  "the training text, so a low loss here means the model learned the templates")
         if result["status"] == "done":
             for s in _samples(result):
                 print(f"--- sample\n{s}")

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['GREEDY_BELOW', 'top_k_mask', 'top_p_mask', 'filter_logits', 'sample_next', 'TextStream', 'decode_loop',
-           'generate_ids', 'generate_stream', 'generate', 'load_model_and_tokenizer', 'perplexity', 'SamplerWidget',
-           'generate_cli', 'eval_cli']
+           'generate_ids', 'generate_stream', 'generate', 'load_model_and_tokenizer', 'perplexity', 'bits_per_byte',
+           'SamplerWidget', 'generate_cli', 'eval_cli']
 
 # %% ../nbs/07_sampling.ipynb #12341c3f
 import codecs, math, numbers, sys, threading, warnings
@@ -22,6 +22,7 @@ from .basics import (Negated, check_files, check_text, cli_errors, pick_device, 
 from .config import check_sampling
 from .model import load_model
 from .tokenizer import Tokenizer, check_tokenizer
+from .train import token_bytes
 
 # %% ../nbs/07_sampling.ipynb #c580204f
 GREEDY_BELOW = 1e-6  # temperatures below this decode greedily: dividing by a smaller one can overflow float32
@@ -315,6 +316,16 @@ def perplexity(model, # a `TransformerLM`
             nll -= sum(lp[j, L - k:].sum().item() for j, k in enumerate(new))
     return math.exp(nll / (len(ids) - 1))
 
+# %% ../nbs/07_sampling.ipynb #3cbb0b7f
+def bits_per_byte(loss: float, # mean nats per predicted token: `math.log(perplexity(model, ids))`
+                  ids: list[int]|Tensor, # the text's token ids; the first is not predicted
+                  tokenizer: Tokenizer, # gives each token's bytes
+                 ) -> float: # bits per byte of the tokens ids[1:]
+    "Bits per byte of a text from the mean loss of its predicted tokens, over the bytes of those tokens"
+    ids = torch.as_tensor(ids).flatten().tolist()
+    nbytes = int(token_bytes(tokenizer)[ids[1:]].sum())
+    return loss * (len(ids) - 1) / (nbytes * math.log(2))
+
 # %% ../nbs/07_sampling.ipynb #6161ad69
 def _find_checkpoints(checkpoints) -> list[str]:
     paths = [checkpoints] if isinstance(checkpoints, (str, Path)) else list(checkpoints)
@@ -477,7 +488,7 @@ def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'mode
              device: str='auto', # cuda, cuda:N, mps, cpu, or auto (the first of those available)
              allow_other_tokenizer: bool=False, # use tokenizer files other than the checkpoint's, with a warning
             ):
-    "Print the perplexity of a text file under a trained checkpoint"
+    "Print the loss, perplexity and bits per byte of a text file under a trained checkpoint"
     with cli_errors('llm_scratch_eval'):
         if stride is not None and stride < 1:
             raise ValueError(f"--stride {stride}: must be >= 1")
@@ -488,4 +499,6 @@ def eval_cli(checkpoint: str, # training checkpoint (.pt) with 'model' and 'mode
                                                     allow_other_tokenizer=allow_other_tokenizer)
         ids = tokenizer.encode(read_text_chunk(text_file, 0, Path(text_file).stat().st_size, name='text_file'))
         ppl = perplexity(model, ids, stride, batch_size)
-        print(f"{text_file}: {len(ids)} tokens, loss {math.log(ppl):.4f} nats/token, perplexity {ppl:.3f}")
+        bpb = bits_per_byte(math.log(ppl), ids, tokenizer)
+        print(f"{text_file}: {len(ids)} tokens, loss {math.log(ppl):.4f} nats/token, perplexity {ppl:.3f}, "
+              f"{bpb:.4f} bits/byte")

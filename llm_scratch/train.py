@@ -11,6 +11,7 @@ from functools import partial
 from typing import Callable
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 import torch
 import torch.distributed as dist
 
@@ -19,22 +20,19 @@ from .config import TrainConfig, lr_at
 from .optim import clip_grad_norm, cross_entropy
 
 # %% auto #0
-__all__ = ['get_batch', 'train_step', 'evaluate', 'unigram_entropy', 'step_batch', 'CancelFit', 'Callback', 'FitState', 'fit',
-           'LogMetrics', 'CheckFinite', 'save_checkpoint', 'load_checkpoint', 'autocast_for']
+__all__ = ['get_batch', 'train_step', 'token_bytes', 'evaluate', 'unigram_entropy', 'ngram_loss', 'ngram_share', 'baselines',
+           'step_batch', 'CancelFit', 'Callback', 'FitState', 'fit', 'LogMetrics', 'CheckFinite', 'save_checkpoint',
+           'load_checkpoint', 'autocast_for']
 
 # %% ../nbs/06_training_loop.ipynb #e56c324e
 def _windows(dataset, starts, context_length: int, device) -> tuple[torch.Tensor, torch.Tensor]:
     "The `(x, y)` windows of `dataset` that begin at `starts`"
     idx = np.asarray(starts)[:, None] + np.arange(context_length + 1)  # (B, T+1)
     xy = torch.from_numpy(np.asarray(dataset[idx], dtype=np.int64))    # reads B rows of the memmap
-    device = torch.device(device)
-    if device.type == "cuda":
-        xy = xy.pin_memory().to(device, non_blocking=True)
-    else:
-        xy = xy.to(device)
+    cuda = torch.device(device).type == "cuda"                          # pinned memory: a copy that overlaps work
+    xy = xy.pin_memory().to(device, non_blocking=True) if cuda else xy.to(device)
     return xy[:, :-1].contiguous(), xy[:, 1:].contiguous()             # (B, T), (B, T); contiguous: a faster embedding
 
-# %% ../nbs/06_training_loop.ipynb #1630d10d
 def get_batch(dataset,  # 1-D array of token ids (e.g. a memory-mapped .npy)
               batch_size: int,  # sequences per batch
               context_length: int,  # tokens per sequence
@@ -45,8 +43,7 @@ def get_batch(dataset,  # 1-D array of token ids (e.g. a memory-mapped .npy)
     n = len(dataset) - context_length  # valid starts: 0 .. n-1
     if n < 1:
         raise ValueError(f"the dataset holds {len(dataset)} tokens: it needs more than context_length={context_length}")
-    starts = torch.randint(n, (batch_size,), generator=generator)
-    return _windows(dataset, starts.numpy(), context_length, device)
+    return _windows(dataset, torch.randint(n, (batch_size,), generator=generator).numpy(), context_length, device)
 
 # %% ../nbs/06_training_loop.ipynb #516c0930
 def train_step(model, optimizer, x, y,  # (B, T) inputs and targets
@@ -66,30 +63,40 @@ def train_step(model, optimizer, x, y,  # (B, T) inputs and targets
     optimizer.step()
     return loss.detach(), norm
 
+# %% ../nbs/06_training_loop.ipynb #f023da41
+def token_bytes(tokenizer) -> np.ndarray:  # (vocab_size,) int64
+    "The number of bytes of each token id's piece in `tokenizer`; a special token's are those of its text"
+    return np.array([len(tokenizer.vocab.get(i, b"")) for i in range(tokenizer.vocab_size)], dtype=np.int64)
+
 # %% ../nbs/06_training_loop.ipynb #c448c4a3
 @torch.no_grad()
 def evaluate(model, dataset, batch_size: int, context_length: int, device="cpu",
              max_batches: int = 0,  # batches of every process together; 0: the whole dataset
              amp: Callable = nullcontext,  # autocast factory from `autocast_for`
-            ) -> dict:  # {'loss': mean nats per token, 'perplexity': exp(loss)}
-    "Mean per-token loss and perplexity of `model` over consecutive windows of `dataset`"
+             token_bytes: np.ndarray | None = None,  # bytes of each token id (`token_bytes`): also bits per byte
+            ) -> dict:  # {'loss': mean nats per token, 'perplexity': exp(loss)}, and 'bpb' given `token_bytes`
+    "Mean per-token loss and perplexity (and bits per byte) of `model` over consecutive windows of `dataset`"
     starts = np.arange((len(dataset) - 1) // context_length) * context_length
     rank, world = (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
     if max_batches:
         starts = starts[:max_batches * batch_size * world]
-    starts, total = starts[rank::world], torch.zeros(2, dtype=torch.float64, device=device)
+    starts, total = starts[rank::world], torch.zeros(3, dtype=torch.float64, device=device)  # nats, tokens, bytes
+    tb = None if token_bytes is None else torch.as_tensor(token_bytes, dtype=torch.float64, device=device)
     was_training = model.training
     model.eval()
     for i in range(0, len(starts), batch_size):
         x, y = _windows(dataset, starts[i:i + batch_size], context_length, device)
         with amp():
             logits = model(x)                                    # (B, T, V)
-        total += torch.stack([cross_entropy(logits, y).double() * y.numel(), torch.tensor(y.numel(), device=device)])
+        total[0] += cross_entropy(logits, y).double() * y.numel()
+        total[1] += y.numel()
+        total[2] += 0 if tb is None else tb[y].sum()
     if world > 1:
-        dist.all_reduce(total)
+        dist.all_reduce(total)                                   # all three sums at once
     model.train(was_training)
     loss = (total[0] / total[1]).item()
-    return dict(loss=loss, perplexity=math.exp(loss))
+    bpb = {} if tb is None else dict(bpb=(total[0] / (total[2] * math.log(2))).item())
+    return dict(loss=loss, perplexity=math.exp(loss), **bpb)
 
 # %% ../nbs/06_training_loop.ipynb #6a98a47d
 def unigram_entropy(tokens, vocab_size: int | None = None) -> float:  # nats per token
@@ -100,6 +107,46 @@ def unigram_entropy(tokens, vocab_size: int | None = None) -> float:  # nats per
         counts = np.pad(counts, (0, len(c) - len(counts))) + c
     p = counts[counts > 0] / counts.sum()
     return float(-(p * np.log(p)).sum())
+
+# %% ../nbs/06_training_loop.ipynb #26335fb8
+def _rows(a) -> np.ndarray:  # (len(a),): equal values exactly where the rows are equal
+    "Each row of the 2-D integer array `a` as one value (its int32s as raw bytes) that numpy sorts and compares"
+    a = np.ascontiguousarray(a, dtype=np.int32)
+    return a.view(np.dtype((np.void, 4 * a.shape[1])))[:, 0]
+
+def _lookup(keys, values, queries) -> np.ndarray:
+    "`values[i]` where `keys[i]` equals each of `queries` (0 where none does); `keys` sorted"
+    i = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return np.where(keys[i] == queries, values[i], 0)
+
+def ngram_loss(train, val,  # 1-D arrays of token ids
+               vocab_size: int, n: int = 4) -> float:  # mean nats per token of val[n-1:]
+    "Loss on `val` of an interpolated Witten-Bell `n`-gram model of `train` (its unigram add-one smoothed)"
+    p = (np.bincount(train, minlength=vocab_size)[val[n - 1:]] + 1) / (len(train) + vocab_size)   # order 1
+    for k in range(2, n + 1):
+        grams, c = np.unique(_rows(sliding_window_view(train, k)), return_counts=True)   # sorted k-grams, counts
+        ctx, first, T = np.unique(_rows(grams.view(np.int32).reshape(-1, k)[:, :-1]), return_index=True,
+                                  return_counts=True)  # their contexts, grouped; T: how many distinct next tokens
+        q = sliding_window_view(val, k)[n - k:]                            # the k-gram that ends at each target
+        h = _rows(q[:, :-1])
+        c_h, T_h = _lookup(ctx, np.add.reduceat(c, first), h), _lookup(ctx, T, h)
+        p = np.where(c_h > 0, (_lookup(grams, c, _rows(q)) + T_h * p) / np.maximum(c_h + T_h, 1), p)
+    return float(-np.log(p).mean())
+
+# %% ../nbs/06_training_loop.ipynb #b4ba75d2
+def ngram_share(train, val, n: int = 8) -> float:  # in [0, 1]
+    "The share of the `n`-grams of `val` that occur in `train`"
+    return float(np.isin(_rows(sliding_window_view(val, n)), _rows(sliding_window_view(train, n))).mean())
+
+def baselines(train, val,  # 1-D arrays of token ids; `val` None: the unigram entropy alone
+              vocab_size: int, max_tokens: int = 2_000_000,  # n-grams: the first `max_tokens` tokens of each split
+             ) -> dict:  # unigram_entropy; with `val` (8 tokens or more) ngram_loss (4-gram) and ngram_share (8-grams)
+    "What a validation loss is read against: unigram entropy, a 4-gram model's loss, the share of 8-grams seen"
+    out = dict(unigram_entropy=unigram_entropy(train, vocab_size))
+    if val is not None and min(len(train), len(val)) >= 8:   # enough tokens for an 8-gram
+        train, val = train[:max_tokens], val[:max_tokens]
+        out.update(ngram_loss=ngram_loss(train, val, vocab_size, 4), ngram_share=ngram_share(train, val, 8))
+    return out
 
 # %% ../nbs/06_training_loop.ipynb #50423c8b
 def step_batch(dataset,  # 1-D array of token ids
@@ -119,20 +166,8 @@ class CancelFit(Exception):
     "Raise in a callback to end `fit` early: the run ends 'interrupted' and `after_fit` still runs"
 
 class Callback:
-    "Base class of `fit`'s callbacks: override any hook; a lower `order` runs first"
+    "Base class of `fit`'s callbacks: define any of its hooks (`before_fit`, ..., `cleanup_fit`); lower `order` first"
     order = 0
-    def before_fit(self, f):
-        pass
-    def before_step(self, f):
-        pass
-    def after_step(self, f):
-        pass
-    def after_validate(self, f):
-        pass
-    def after_fit(self, f):
-        pass
-    def cleanup_fit(self, f):
-        pass
 
 # %% ../nbs/06_training_loop.ipynb #1ee1c6ef
 @dataclass
@@ -160,10 +195,9 @@ class FitState:
         self.eval_model = getattr(self.model, "module", self.model)  # without DDP: each process its own windows
     def hook(self, name: str):
         for cb in self.cbs:
-            getattr(cb, name)(self)
+            getattr(cb, name, lambda f: None)(self)  # a callback defines only the hooks it needs
     def every(self, n: int) -> bool:
         return self.step % n == 0 or self.step == self.cfg.num_iters
-
 
 # %% ../nbs/06_training_loop.ipynb #00ab7b2e
 @contextmanager
@@ -186,6 +220,7 @@ def fit(model, optimizer, cfg: TrainConfig,  # the model (bare, compiled or DDP)
         cbs: list[Callback] = (),  # callbacks, called at each hook in their `order`
         start: int = 0,  # steps already done (when resuming)
         amp: Callable = nullcontext,  # autocast factory from `autocast_for`
+        token_bytes: np.ndarray | None = None,  # bytes of each token id (`token_bytes`): validation also in bits/byte
        ) -> FitState:  # the final state; `status` is 'done' or 'interrupted'
     "Train `model` from step `start` to `cfg.num_iters`, calling the callbacks `cbs` at each hook"
     f = FitState(model, optimizer, cfg, train_data, val_data, amp, list(cbs), step=start)
@@ -199,13 +234,12 @@ def fit(model, optimizer, cfg: TrainConfig,  # the model (bare, compiled or DDP)
             f.hook("after_step")
             if val_data is not None and f.every(cfg.validation_interval):
                 B, T = cfg.batch_size // f.world, cfg.model.context_length
-                f.val = evaluate(f.eval_model, val_data, B, T, f.device, cfg.val_batches, amp)
+                f.val = evaluate(f.eval_model, val_data, B, T, f.device, cfg.val_batches, amp, token_bytes)
                 f.hook("after_validate")
     return f
 
 # %% ../nbs/06_training_loop.ipynb #6cb3f878
-def _train_record(f, loss: float,  # the state of `fit`, and the mean loss of its last `steps` steps
-                  steps: int, secs: float,  # which took `secs` seconds
+def _train_record(f, loss: float, steps: int, secs: float,  # `fit`'s state; the mean loss of `steps` steps, `secs` s
                   peak: float | None) -> dict:  # the accelerator's peak FLOP/s, for MFU (None: unknown)
     "The training record of `f`'s last steps: step, loss, learning rate, gradient norm, throughput and MFU"
     tok_s = steps * f.cfg.tokens_per_step / secs
@@ -226,8 +260,7 @@ class LogMetrics(Callback):
     def before_step(self, f):
         self.t = time.perf_counter()
     def after_step(self, f):
-        self.sum += f.loss
-        self.n += 1
+        self.sum, self.n = self.sum + f.loss, self.n + 1
         if not f.every(self.every):
             self.secs += time.perf_counter() - self.t
             return
@@ -241,9 +274,10 @@ class LogMetrics(Callback):
         self.sum, self.n, self.secs = torch.zeros((), device=f.device), 0, 0.0
     def after_validate(self, f):
         if self.write:
-            self.write(step=f.step, val_loss=f.val["loss"], val_perplexity=f.val["perplexity"])
+            self.write(step=f.step, **{f"val_{k}": v for k, v in f.val.items()})  # val_loss, val_perplexity, val_bpb
         if self.log:
-            self.log(f"step {f.step}: validation loss {f.val['loss']:.4f} (perplexity {f.val['perplexity']:.2f})")
+            bpb = f", {f.val['bpb']:.4f} bits/byte" if "bpb" in f.val else ""
+            self.log(f"step {f.step}: validation loss {f.val['loss']:.4f} (perplexity {f.val['perplexity']:.2f}{bpb})")
 
 # %% ../nbs/06_training_loop.ipynb #a4105e7f
 class CheckFinite(Callback):
