@@ -33,7 +33,7 @@ start run as written from the repository root.
     python tools/docs.py           # build _proc/, _docs_html/ and README.md (and list what --check would fail on)
     python tools/docs.py --check   # build (README.md is compared, not written), and fail on any of the problems above
 """
-import argparse, html, inspect, multiprocessing, os, posixpath, re, shutil, sys, warnings
+import argparse, ast, html, inspect, multiprocessing, os, posixpath, re, shutil, sys, warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -834,6 +834,25 @@ def mixed_cells(nb_path, mixed):
         res.append(next((str(i) for i, c in enumerate(cells) if first and first in c), f'?({first[:40]})'))
     return ', '.join(res)
 
+def flagged_imports(nb_path, flags):
+    """Cells flagged with one of the test flags `flags` (e.g. `#| slow`) that import something. nbdev runs every
+    cell with an import to build the docs, flags or not, and the docs build has only the dev requirements: a slow
+    test's browser driver, say, is not there. Returns 'cell N (#| flag)' for each."""
+    res = []
+    for i, c in enumerate(nbformat.read(nb_path, as_version=4).cells):
+        if c.cell_type != 'code':
+            continue
+        found = [f for f in flags if re.match(rf'\s*#\|\s*{re.escape(f)}\s*$', c.source.split('\n', 1)[0])]
+        if not found:
+            continue
+        try:
+            tree = ast.parse('\n'.join(ln for ln in c.source.splitlines() if not ln.lstrip().startswith(('%', '!'))))
+        except SyntaxError:
+            continue
+        if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree)):
+            res.append(f'cell {i} (#| {found[0]})')
+    return res
+
 def self_test():
     "Run tools/test_docs.py (this file's own tests); returns the failures"
     sys.path.insert(0, str(Path(__file__).parent))
@@ -861,6 +880,12 @@ def main():
         if mixed:
             print(f'note: {name}: nbdev runs cell(s) {mixed_cells(cfg.nbs_path/name, mixed)} to build the docs '
                   '(imports mixed with other code)')
+    flags = str(cfg.get('tst_flags', '')).split()
+    for nb in sorted(cfg.nbs_path.glob('*.ipynb')):
+        for where in flagged_imports(nb, flags):
+            problems.append(f'{nb.name}: {where} holds an import statement, so nbdev runs it to build the docs, '
+                            'where what the flag needs may be missing: import the standard library in an import '
+                            'cell and the rest with importlib.import_module inside the functions')
     order = sidebar_order(cfg.nbs_path)
     out = root/'_docs_html'
     pages, notes = render_site(proc, out, order, cfg)

@@ -226,6 +226,20 @@ def test_duplicate_show_doc_found():
     assert docs.show_doc_names(docs._prepare(nb)) == want  # once the source link is HTML, as on the page
     assert '[source](https://g/x.py#L1)\n' in nb.cells[0].outputs[0].data['text/markdown']  # pandoc attributes dropped
 
+def test_flagged_imports():
+    with tempfile.TemporaryDirectory() as d:
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_code_cell('import json'),                                   # not flagged
+            nbformat.v4.new_code_cell('#| slow\nfrom playwright.sync_api import sync_playwright'),
+            nbformat.v4.new_code_cell('#| cuda\ndef f():\n    import torch.cuda\n    return 1'),  # nbdev sees it too
+            nbformat.v4.new_code_cell('#| slow\nimportlib.import_module("x")\n%time f()'),  # no statement
+            nbformat.v4.new_code_cell('#| slowest\nimport os'),                        # another flag
+            nbformat.v4.new_markdown_cell('#| slow\nimport os')])
+        path = Path(d)/'n.ipynb'
+        nbformat.write(nb, path)
+        assert docs.flagged_imports(path, ['slow', 'cuda']) == ['cell 1 (#| slow)', 'cell 2 (#| cuda)'], \
+            docs.flagged_imports(path, ['slow', 'cuda'])
+
 def test_widget_without_state_gets_a_note():
     view = {'model_id': 'abc', 'version_major': 2, 'version_minor': 0}
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('w', outputs=[nbformat.v4.new_output(
