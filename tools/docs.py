@@ -842,7 +842,8 @@ def flagged_imports(nb_path, flags):
     for i, c in enumerate(nbformat.read(nb_path, as_version=4).cells):
         if c.cell_type != 'code':
             continue
-        found = [f for f in flags if re.match(rf'\s*#\|\s*{re.escape(f)}\s*$', c.source.split('\n', 1)[0])]
+        heads = [ln for ln in c.source.splitlines() if ln.startswith('#|')]   # nbdev's directives
+        found = [f for f in flags if any(re.match(rf'#\|\s*{re.escape(f)}\s*$', h) for h in heads)]
         if not found:
             continue
         try:

@@ -234,11 +234,12 @@ def test_flagged_imports():
             nbformat.v4.new_code_cell('#| cuda\ndef f():\n    import torch.cuda\n    return 1'),  # nbdev sees it too
             nbformat.v4.new_code_cell('#| slow\nimportlib.import_module("x")\n%time f()'),  # no statement
             nbformat.v4.new_code_cell('#| slowest\nimport os'),                        # another flag
+            nbformat.v4.new_code_cell('#| hide\n#| slow\nimport os'),                 # a second directive
             nbformat.v4.new_markdown_cell('#| slow\nimport os')])
         path = Path(d)/'n.ipynb'
         nbformat.write(nb, path)
-        assert docs.flagged_imports(path, ['slow', 'cuda']) == ['cell 1 (#| slow)', 'cell 2 (#| cuda)'], \
-            docs.flagged_imports(path, ['slow', 'cuda'])
+        got = docs.flagged_imports(path, ['slow', 'cuda'])
+        assert got == ['cell 1 (#| slow)', 'cell 2 (#| cuda)', 'cell 5 (#| slow)'], got
 
 def test_widget_without_state_gets_a_note():
     view = {'model_id': 'abc', 'version_major': 2, 'version_minor': 0}
